@@ -1,0 +1,59 @@
+# Two commands do everything: `make run` (serve the demo site) and `make test` (the whole suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# The first python3 of version 3.11 or newer on the PATH.
+PYTHON3 ?= $(shell for p in python3 python3.11 python3.12 python3.13 python3.14; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help run test bench lint format clean
+
+help:
+	@echo "make run    create .venv, install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
+	@echo "make test   install test tools and run lint, checks and the whole test suite"
+	@echo "make bench  build a large data set in its own database and print timings"
+	@echo "make format apply ruff's fixes and formatting"
+
+$(VENV)/bin/activate:
+	@test -n "$(PYTHON3)" || { echo "Python 3.11 or newer is needed (python3 --version)."; exit 1; }
+	$(PYTHON3) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo_data
+	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)  Ctrl-C stops it."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
+	@test -x "$(CHROMIUM)" || echo "Chromium is not installed at $(CHROMIUM): browser tests will be SKIPPED (apt-get install -y chromium)."
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,217 @@
+"""The curriculum as Wagtail pages: a curriculum index, modules by topic, and their lessons."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import LessonStreamBlock
+from lms import access
+
+
+def split_lines(text: str) -> list[str]:
+    """Turn a one-item-per-line text field into a list, skipping blank lines."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class Topic(models.Model):
+    """A curriculum topic (child rights, health and hygiene, ...); editors add topics as snippets."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+
+class CurriculumIndexPage(Page):
+    """The list of all modules, grouped by topic. One per site."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.ModulePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("curriculum")
+
+    def get_context(self, request, *args, **kwargs):
+        """Live modules grouped by topic, in topic order then tree order."""
+        context = super().get_context(request, *args, **kwargs)
+        modules = ModulePage.objects.child_of(self).live().public().select_related("topic").order_by("path")
+        groups: dict[Topic, list[ModulePage]] = {}
+        for module in modules:
+            groups.setdefault(module.topic, []).append(module)
+        context["topics"] = sorted(groups.items(), key=lambda item: (item[0].sort_order, item[0].name))
+        return context
+
+
+class ModulePage(Page):
+    """A unit of the curriculum on one topic, made of lessons (its child pages, in order)."""
+
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="modules")
+    summary = models.TextField(_("summary"), help_text=_("Two or three plain sentences: what this module is about."))
+    age_min = models.PositiveSmallIntegerField(
+        _("youngest age"), default=8, validators=[MinValueValidator(5), MaxValueValidator(25)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("oldest age"), default=18, validators=[MinValueValidator(5), MaxValueValidator(25)]
+    )
+    learning_outcomes = models.TextField(
+        _("learning outcomes"), help_text=_("One per line, for example: I can name three trusted adults.")
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional. Never a photo in which a child can be recognised."),
+    )
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("Only trained facilitators should deliver this module."),
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("learning_outcomes"),
+        index.FilterField("topic"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("topic"),
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("age_min"), FieldPanel("age_max")], heading=_("Age range")),
+        FieldPanel("learning_outcomes"),
+        FieldPanel("cover_image"),
+        FieldPanel("sensitive"),
+    ]
+
+    parent_page_types = ["courses.CurriculumIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(age_min__lte=models.F("age_max")), name="module_age_range_ordered"
+            )
+        ]
+
+    def clean(self):
+        """Reject an age range that runs backwards."""
+        super().clean()
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            raise ValidationError({"age_max": _("The oldest age must not be below the youngest age.")})
+
+    @property
+    def outcomes_list(self) -> list[str]:
+        """Learning outcomes as a list."""
+        return split_lines(self.learning_outcomes)
+
+    def lessons(self):
+        """The module's live lessons, in the order editors arranged them."""
+        return LessonPage.objects.child_of(self).live().public().order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        """The module's lessons, numbered, with their total time."""
+        context = super().get_context(request, *args, **kwargs)
+        lessons = list(self.lessons())
+        context["lessons"] = lessons
+        context["total_minutes"] = sum(lesson.duration_minutes for lesson in lessons)
+        return context
+
+
+class LessonPage(Page):
+    """One session's worth of content: objectives, duration, materials and the lesson body."""
+
+    objectives = models.TextField(_("objectives"), help_text=_("One per line: what learners will be able to do."))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=60, validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    materials = models.TextField(_("materials"), blank=True, help_text=_("One per line."))
+    body = StreamField(LessonStreamBlock(), verbose_name=_("lesson body"))
+
+    search_fields = Page.search_fields + [
+        index.SearchField("objectives"),
+        index.SearchField("body"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("objectives"),
+        FieldPanel("duration_minutes"),
+        FieldPanel("materials"),
+        FieldPanel("body"),
+    ]
+
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=5, duration_minutes__lte=240),
+                name="lesson_duration_in_range",
+            )
+        ]
+
+    @property
+    def objectives_list(self) -> list[str]:
+        """Objectives as a list."""
+        return split_lines(self.objectives)
+
+    @property
+    def materials_list(self) -> list[str]:
+        """Materials as a list."""
+        return split_lines(self.materials)
+
+    def quiz(self):
+        """The lesson's quiz block value, or None when the lesson has no quiz."""
+        for block in self.body:
+            if block.block_type == "quiz":
+                return block.value
+        return None
+
+    def get_context(self, request, *args, **kwargs):
+        """Whether to show facilitator notes and answers, and where this lesson sits in its module."""
+        context = super().get_context(request, *args, **kwargs)
+        context["facilitator_view"] = access.can_see_facilitator_content(request.user)
+        context.update(self.position_in_module())
+        return context
+
+    def position_in_module(self) -> dict:
+        """The module, this lesson's number in it, and the lessons before and after it."""
+        parent = self.get_parent() if self.path else None
+        if parent is None:  # a new lesson being previewed before it is saved
+            return {"module": None, "lesson_number": None, "previous_lesson": None, "next_lesson": None}
+        siblings = list(
+            LessonPage.objects.child_of(parent).live().public().order_by("path").only("id", "title", "url_path")
+        )
+        ids = [lesson.pk for lesson in siblings]
+        number = ids.index(self.pk) if self.pk in ids else None
+        return {
+            "module": parent.specific,
+            "lesson_number": number + 1 if number is not None else None,
+            "previous_lesson": siblings[number - 1] if number else None,
+            "next_lesson": siblings[number + 1] if number is not None and number + 1 < len(siblings) else None,
+        }

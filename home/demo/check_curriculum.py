@@ -1,0 +1,116 @@
+"""Check a demo curriculum JSON file against the shape `load_demo_data` expects.
+
+Usage: python3 home/demo/check_curriculum.py home/demo/curriculum/*.json
+Pure Python, so it runs before the project is installed.
+"""
+
+import json
+import sys
+
+TOPICS = {
+    "child-rights",
+    "health-hygiene",
+    "self-protection",
+    "active-citizenship",
+    "life-skills",
+    "peer-education",
+}
+BLOCK_KEYS = {
+    "text": None,
+    "activity": {"title", "minutes", "steps", "materials"},
+    "story": {"title", "text", "questions"},
+    "discussion": {"intro", "questions"},
+    "key_messages": {"messages"},
+    "facilitator_note": {"text"},
+    "help": {"heading", "text", "contacts"},
+    "quiz": {"title", "questions"},
+}
+
+
+def fail(where, message):
+    raise SystemExit(f"{where}: {message}")
+
+
+def check_strings(where, value, minimum=1):
+    if not isinstance(value, list) or len(value) < minimum:
+        fail(where, f"needs a list of at least {minimum} strings")
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            fail(where, "every item must be a non-empty string")
+
+
+def check_block(where, block):
+    kind = block.get("type")
+    if kind not in BLOCK_KEYS:
+        fail(where, f"unknown block type {kind!r}")
+    value = block.get("value")
+    if kind == "text":
+        if not isinstance(value, str) or not value.startswith("<"):
+            fail(where, "text value must be an HTML string such as '<p>...</p>'")
+        return kind
+    if not isinstance(value, dict) or set(value) != BLOCK_KEYS[kind]:
+        fail(where, f"{kind} value must have exactly the keys {sorted(BLOCK_KEYS[kind])}")
+    if kind == "activity":
+        if not isinstance(value["minutes"], int) or not 1 <= value["minutes"] <= 120:
+            fail(where, "activity minutes must be an int 1..120")
+        check_strings(where + ".steps", value["steps"], 2)
+        check_strings(where + ".materials", value["materials"], 0)
+    elif kind == "story":
+        check_strings(where + ".questions", value["questions"], 0)
+    elif kind == "discussion":
+        check_strings(where + ".questions", value["questions"], 2)
+    elif kind == "key_messages":
+        check_strings(where + ".messages", value["messages"], 2)
+    elif kind == "help":
+        for contact in value["contacts"]:
+            if set(contact) != {"name", "how_to_reach"}:
+                fail(where, "each contact needs exactly name and how_to_reach")
+    elif kind == "quiz":
+        questions = value["questions"]
+        if not 3 <= len(questions) <= 5:
+            fail(where, "a quiz has 3 to 5 questions")
+        for q in questions:
+            if set(q) != {"prompt", "answers"} or not 2 <= len(q["answers"]) <= 4:
+                fail(where, "each question: prompt and 2..4 answers")
+            if sum(1 for a in q["answers"] if a.get("correct")) != 1:
+                fail(where, f"exactly one correct answer: {q['prompt']}")
+            for a in q["answers"]:
+                if set(a) != {"text", "correct"} or not isinstance(a["correct"], bool):
+                    fail(where, "each answer: text and correct (true/false)")
+    return kind
+
+
+def check_module(path):
+    with open(path, encoding="utf-8") as handle:
+        module = json.load(handle)
+    keys = {"title", "slug", "topic", "summary", "age_min", "age_max", "learning_outcomes", "sensitive", "lessons"}
+    if set(module) != keys:
+        fail(path, f"module keys must be exactly {sorted(keys)}")
+    if module["topic"] not in TOPICS:
+        fail(path, f"topic must be one of {sorted(TOPICS)}")
+    if not 5 <= module["age_min"] <= module["age_max"] <= 25:
+        fail(path, "ages must satisfy 5 <= age_min <= age_max <= 25")
+    check_strings(path + " learning_outcomes", module["learning_outcomes"], 3)
+    if len(module["lessons"]) < 4:
+        fail(path, "at least four lessons")
+    for number, lesson in enumerate(module["lessons"], 1):
+        where = f"{path} lesson {number}"
+        lkeys = {"title", "slug", "duration_minutes", "objectives", "materials", "body"}
+        if set(lesson) != lkeys:
+            fail(where, f"lesson keys must be exactly {sorted(lkeys)}")
+        if not 20 <= lesson["duration_minutes"] <= 180:
+            fail(where, "duration_minutes 20..180")
+        check_strings(where + " objectives", lesson["objectives"], 2)
+        check_strings(where + " materials", lesson["materials"], 1)
+        kinds = [check_block(f"{where} block {i}", b) for i, b in enumerate(lesson["body"], 1)]
+        for needed in ("activity", "discussion", "key_messages", "facilitator_note", "quiz"):
+            if needed not in kinds:
+                fail(where, f"needs a {needed} block")
+        if kinds.count("quiz") != 1:
+            fail(where, "exactly one quiz block")
+    return len(module["lessons"])
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:]:
+        print(f"{name}: OK, {check_module(name)} lessons")
