@@ -32,3 +32,6 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = _flag("DJANGO_HSTS_PRELOAD", True)
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Wagtail's live preview shows the page being edited in a frame from this same site, so frames
+# stay allowed from the same origin (X_FRAME_OPTIONS = "SAMEORIGIN", CSP frame-ancestors 'self').
+SILENCED_SYSTEM_CHECKS = ["security.W019"]

@@ -1,0 +1,45 @@
+"""Pages stay small: a lesson page is at most 30 KB (HTML and CSS) in at most 3 requests."""
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.django_db
+
+CSS = Path(finders.find("css/site.css"))
+
+
+def test_stylesheet_is_under_10_kb_compressed():
+    assert len(gzip.compress(CSS.read_bytes())) <= 10 * 1024
+
+
+def test_stylesheet_uses_logical_properties_only():
+    css = CSS.read_text()
+    assert not re.search(
+        r"(margin|padding|border)-(left|right)\b|text-align:\s*(left|right)|float:\s*(left|right)", css
+    )
+
+
+def test_lesson_page_without_images_is_small_and_needs_one_stylesheet_only(client, curriculum):
+    html = client.get(curriculum["lessons"][0].url).content
+    # Subresources the browser must fetch: stylesheets, scripts, images, fonts.
+    subresources = re.findall(rb'<(?:link rel="stylesheet"|script|img|iframe)[^>]*>', html)
+    assert len(subresources) == 1  # the stylesheet: two requests in all
+    assert b'<link rel="icon" href="data:,">' in html  # no favicon request
+    assert len(html) + CSS.stat().st_size <= 30 * 1024
+
+
+def test_every_demo_lesson_page_stays_under_30_kb(client, settings):
+    from django.core.management import call_command
+
+    from courses.models import LessonPage
+
+    settings.DEBUG = True
+    call_command("load_demo_data", verbosity=0)
+    css = CSS.stat().st_size
+    for lesson in LessonPage.objects.live():
+        size = len(client.get(lesson.url).content) + css
+        assert size <= 30 * 1024, f"{lesson.title}: {size} bytes"
