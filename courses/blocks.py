@@ -181,7 +181,14 @@ class QuestionBlock(blocks.StructBlock):
     """A single-choice question: two or more answers, exactly one of them correct."""
 
     prompt = blocks.CharBlock(label=_("Question"), max_length=250)
-    answers = blocks.ListBlock(AnswerBlock(), label=_("Answers"), min_num=2, max_num=6)
+    # Two empty answers to start with, since a question needs at least two.
+    answers = blocks.ListBlock(
+        AnswerBlock(),
+        label=_("Answers"),
+        min_num=2,
+        max_num=6,
+        default=[{"text": "", "correct": False}, {"text": "", "correct": False}],
+    )
 
     def clean(self, value):
         """Require exactly one answer marked correct."""

@@ -1,6 +1,7 @@
 """Admin screens for the curriculum's own records: topics, as snippets."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -20,3 +21,20 @@ class TopicViewSet(SnippetViewSet):
 
 
 register_snippet(TopicViewSet)
+
+
+DELIVERY_ACTIONS = {
+    "lms.group.modules": (_("Set group modules"), _("Set the modules a group follows")),
+    "lms.session.plan": (_("Plan session"), _("Planned session")),
+    "lms.session.record": (_("Record session"), _("Recorded session attendance")),
+    "lms.session.correct": (_("Correct session"), _("Corrected session attendance")),
+    "lms.session.cancel": (_("Cancel session"), _("Cancelled session")),
+    "lms.quiz.record": (_("Record quiz scores"), _("Recorded quiz scores")),
+}
+
+
+@hooks.register("register_log_actions")
+def register_delivery_actions(actions):
+    """Name the delivery actions so the log reads in plain words."""
+    for action, (label, message) in DELIVERY_ACTIONS.items():
+        actions.register_action(action, label, message)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", home_views.search, name="search"),
+    path("", include("learners.urls")),
+    path("", include("courses.urls")),
 ]
 
 if settings.DEBUG:

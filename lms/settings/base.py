@@ -28,6 +28,7 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 INSTALLED_APPS = [
     "home",
+    "learners",
     "courses",
     "peer_educators",
     "wagtail.contrib.forms",
@@ -103,7 +104,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "/"
 
 # Login throttling (django-axes): five failures lock the username from that address for an hour.

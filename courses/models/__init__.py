@@ -1,0 +1,17 @@
+"""The curriculum (CMS pages) and its delivery (sessions, attendance, progress, quiz results)."""
+
+from courses.models.content import CurriculumIndexPage, LessonPage, ModulePage, Topic, split_lines
+from courses.models.delivery import Attendance, GroupModule, LessonProgress, QuizResult, Session
+
+__all__ = [
+    "Attendance",
+    "CurriculumIndexPage",
+    "GroupModule",
+    "LessonPage",
+    "LessonProgress",
+    "ModulePage",
+    "QuizResult",
+    "Session",
+    "Topic",
+    "split_lines",
+]

@@ -1,0 +1,314 @@
+"""Reads about delivery that span relations: a group's lessons, members on a day, attendance rates,
+the progress grid, dashboard summaries and a learner's record.
+
+Each function runs a fixed number of queries, whatever the size of the group or the data.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+
+from courses.models import Attendance, GroupModule, LessonPage, LessonProgress, ModulePage, QuizResult, Session
+from learners.models import Group, Learner, Membership
+
+HELD = Session.Status.HELD
+PRESENT = Attendance.Status.PRESENT
+
+
+def module_lessons(module: ModulePage) -> list[LessonPage]:
+    """A module's live lessons in the order editors arranged them."""
+    return list(LessonPage.objects.child_of(module).live().order_by("path"))
+
+
+def group_modules(group: Group) -> list[ModulePage]:
+    """The modules a group follows, in its order."""
+    return [gm.module for gm in GroupModule.objects.filter(group=group).select_related("module")]
+
+
+def lessons_of_modules(modules: list[ModulePage]) -> dict[int, list[LessonPage]]:
+    """Live lessons of several modules, by module id, in tree order (one query)."""
+    if not modules:
+        return {}
+    by_path = {module.path: module.pk for module in modules}
+    condition = Q()
+    for module in modules:
+        condition |= Q(path__startswith=module.path, depth=module.depth + 1)
+    lessons: dict[int, list[LessonPage]] = {module.pk: [] for module in modules}
+    for lesson in LessonPage.objects.live().filter(condition).order_by("path"):
+        lessons[by_path[lesson.path[: -LessonPage.steplen]]].append(lesson)
+    return lessons
+
+
+def group_follows_lesson(group: Group, lesson: LessonPage) -> bool:
+    """True when the lesson belongs to a module the group follows."""
+    return GroupModule.objects.filter(group=group, module__path=lesson.path[: -LessonPage.steplen]).exists()
+
+
+def member_ids_on(group: Group, day: datetime.date) -> list[int]:
+    """Ids of the learners who were members of the group on a day."""
+    return list(
+        Membership.objects.filter(group=group, joined_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .values_list("learner_id", flat=True)
+    )
+
+
+def members_on(group: Group, day: datetime.date) -> list[Learner]:
+    """The learners who were members of the group on a day, by code."""
+    return list(Learner.objects.filter(pk__in=member_ids_on(group, day)).order_by("code"))
+
+
+def quiz_question_count(lesson: LessonPage) -> int:
+    """How many questions the lesson's quiz has (0 when it has none)."""
+    quiz = lesson.quiz()
+    return len(quiz["questions"]) if quiz else 0
+
+
+def _rate(present: int, total: int) -> float | None:
+    return round(100 * present / total) if total else None
+
+
+@dataclass
+class GridRow:
+    """One learner's line in a group's progress grid."""
+
+    learner: Learner
+    cells: list[str]  # "completed", "missed" or "not_yet", one per lesson
+    attendance_rate: float | None
+    sessions_attended: int
+    sessions_held: int
+
+
+@dataclass
+class ProgressGrid:
+    """Learners by lessons of a group's modules, with attendance and quiz gain."""
+
+    modules: list[tuple[ModulePage, list[LessonPage]]]
+    rows: list[GridRow]
+    gain_by_module: dict[int, float | None] = field(default_factory=dict)
+
+    @property
+    def lessons(self) -> list[LessonPage]:
+        return [lesson for _module, lessons in self.modules for lesson in lessons]
+
+
+def group_progress_grid(group: Group) -> ProgressGrid:
+    """The progress grid of a group's current members.
+
+    A cell is "completed" when the learner completed the lesson (in any group), "missed" when the
+    group held a session of it while the learner was a member and they were not there, and
+    "not_yet" otherwise. Attendance rates count only sessions held while the learner was a member.
+    """
+    modules = group_modules(group)
+    lessons_by_module = lessons_of_modules(modules)
+    lessons = [lesson for module in modules for lesson in lessons_by_module[module.pk]]
+    memberships = list(
+        Membership.objects.filter(group=group).select_related("learner").order_by("learner__code", "joined_on")
+    )
+    periods: dict[int, list[Membership]] = defaultdict(list)
+    for membership in memberships:
+        periods[membership.learner_id].append(membership)
+    current = {m.learner_id: m.learner for m in memberships if m.left_on is None}
+    held = list(Session.objects.filter(group=group, status=HELD).values("id", "lesson_id", "date"))
+    present = set(
+        Attendance.objects.filter(session__group=group, session__status=HELD, status=PRESENT).values_list(
+            "learner_id", "session_id"
+        )
+    )
+    completed = set(
+        LessonProgress.objects.filter(learner_id__in=current, lesson__in=[lesson.pk for lesson in lessons]).values_list(
+            "learner_id", "lesson_id"
+        )
+    )
+    rows = []
+    for learner_id, learner in sorted(current.items(), key=lambda item: item[1].code):
+        attended_sessions = [s for s in held if any(m.covers(s["date"]) for m in periods[learner_id])]
+        attended = sum(1 for s in attended_sessions if (learner_id, s["id"]) in present)
+        missed_lessons = {s["lesson_id"] for s in attended_sessions if (learner_id, s["id"]) not in present}
+        cells = []
+        for lesson in lessons:
+            if (learner_id, lesson.pk) in completed:
+                cells.append("completed")
+            elif lesson.pk in missed_lessons:
+                cells.append("missed")
+            else:
+                cells.append("not_yet")
+        rows.append(
+            GridRow(
+                learner=learner,
+                cells=cells,
+                attendance_rate=_rate(attended, len(attended_sessions)),
+                sessions_attended=attended,
+                sessions_held=len(attended_sessions),
+            )
+        )
+    return ProgressGrid(
+        modules=[(module, lessons_by_module[module.pk]) for module in modules],
+        rows=rows,
+        gain_by_module=quiz_gain_by_module(group, modules, lessons_by_module),
+    )
+
+
+def quiz_gain_by_module(
+    group: Group, modules: list[ModulePage], lessons_by_module: dict[int, list[LessonPage]]
+) -> dict[int, float | None]:
+    """Average pre- to post-test gain, in percentage points, per module, over the group's sessions.
+
+    Only learner-lesson pairs with both a pre-test and a post-test count.
+    """
+    module_of_lesson = {lesson.pk: module_id for module_id, lessons in lessons_by_module.items() for lesson in lessons}
+    scores: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
+    for learner_id, lesson_id, kind, score, maximum in QuizResult.objects.filter(session__group=group).values_list(
+        "learner_id", "lesson_id", "kind", "score", "max_score"
+    ):
+        scores[(learner_id, lesson_id)][kind] = 100 * score / maximum
+    gains: dict[int, list[float]] = defaultdict(list)
+    for (_learner_id, lesson_id), pair in scores.items():
+        if "pre" in pair and "post" in pair and lesson_id in module_of_lesson:
+            gains[module_of_lesson[lesson_id]].append(pair["post"] - pair["pre"])
+    return {
+        module.pk: round(sum(gains[module.pk]) / len(gains[module.pk]), 1) if gains[module.pk] else None
+        for module in modules
+    }
+
+
+@dataclass
+class GroupSummary:
+    """A group's headline figures for a dashboard."""
+
+    group: Group
+    members: int
+    attendance_rate: float | None
+    progress: float | None
+    lessons: int
+
+
+def group_summaries(groups) -> list[GroupSummary]:
+    """Members, attendance rate and progress for each group, in a fixed number of queries."""
+    groups = list(groups.select_related("centre").order_by("centre__name", "name"))
+    ids = [g.pk for g in groups]
+    members = dict(
+        Membership.objects.filter(group_id__in=ids, left_on__isnull=True)
+        .values("group_id")
+        .annotate(n=Count("id"))
+        .values_list("group_id", "n")
+    )
+    attendance = {
+        row["session__group_id"]: row
+        for row in Attendance.objects.filter(session__group_id__in=ids, session__status=HELD)
+        .values("session__group_id")
+        .annotate(total=Count("id"), present=Count("id", filter=Q(status=PRESENT)))
+    }
+    group_module_rows = list(GroupModule.objects.filter(group_id__in=ids).select_related("module"))
+    modules = list({gm.module_id: gm.module for gm in group_module_rows}.values())
+    lessons_by_module = lessons_of_modules(modules)
+    lesson_count: dict[int, int] = defaultdict(int)
+    for gm in group_module_rows:
+        lesson_count[gm.group_id] += len(lessons_by_module.get(gm.module_id, []))
+    completed = dict(
+        LessonProgress.objects.filter(
+            session__group_id__in=ids,
+            learner__memberships__group_id=F("session__group_id"),
+            learner__memberships__left_on__isnull=True,
+        )
+        .values("session__group_id")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("session__group_id", "n")
+    )
+    summaries = []
+    for group in groups:
+        row = attendance.get(group.pk, {"total": 0, "present": 0})
+        possible = members.get(group.pk, 0) * lesson_count[group.pk]
+        summaries.append(
+            GroupSummary(
+                group=group,
+                members=members.get(group.pk, 0),
+                attendance_rate=_rate(row["present"], row["total"]),
+                progress=_rate(completed.get(group.pk, 0), possible),
+                lessons=lesson_count[group.pk],
+            )
+        )
+    return summaries
+
+
+def learners_missing_recent_sessions(groups, count: int = 3) -> list[tuple[Learner, Group]]:
+    """Current members who missed each of their group's last `count` held sessions."""
+    ranked = (
+        Session.objects.filter(group__in=groups, status=HELD)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("group_id")], order_by=[F("date").desc(), F("id").desc()]))
+        .filter(rank__lte=count)
+        .values_list("id", flat=True)
+    )
+    rows = (
+        Attendance.objects.filter(session_id__in=list(ranked))
+        .values("learner_id", "session__group_id")
+        .annotate(sessions=Count("id"), missed=Count("id", filter=~Q(status=PRESENT)))
+        .filter(sessions=count, missed=count)
+    )
+    pairs = {(row["learner_id"], row["session__group_id"]) for row in rows}
+    if not pairs:
+        return []
+    open_memberships = Membership.objects.filter(
+        learner_id__in={lid for lid, _ in pairs}, left_on__isnull=True
+    ).select_related("learner", "group")
+    return sorted(
+        ((m.learner, m.group) for m in open_memberships if (m.learner_id, m.group_id) in pairs),
+        key=lambda pair: (pair[1].name, pair[0].code),
+    )
+
+
+def sessions_between(groups, start: datetime.date, end: datetime.date):
+    """Planned and held sessions of the groups between two dates, with group and lesson loaded."""
+    return (
+        Session.objects.filter(group__in=groups, date__range=(start, end))
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("group", "group__centre", "lesson")
+        .order_by("date", "group__name")
+    )
+
+
+@dataclass
+class LearnerRecord:
+    """Everything the programme knows about a learner's learning."""
+
+    learner: Learner
+    memberships: list[Membership]
+    sessions_attended: list[Attendance]
+    sessions_counted: int
+    attendance_rate: float | None
+    progress_by_module: list[tuple[ModulePage, list[LessonProgress]]]
+    quiz_results: list[QuizResult]
+
+
+def learner_record(learner: Learner) -> LearnerRecord:
+    """A learner's groups, attendance, lessons completed per module and quiz results."""
+    memberships = list(learner.memberships.select_related("group", "group__centre").order_by("-joined_on"))
+    attendance = list(
+        Attendance.objects.filter(learner=learner, session__status=HELD)
+        .select_related("session", "session__group", "session__lesson")
+        .order_by("-session__date")
+    )
+    present = [a for a in attendance if a.status == PRESENT]
+    progress = list(LessonProgress.objects.filter(learner=learner).select_related("lesson").order_by("lesson__path"))
+    module_paths = {p.lesson.path[: -LessonPage.steplen] for p in progress}
+    modules = {m.path: m for m in ModulePage.objects.filter(path__in=module_paths)}
+    by_module: dict[str, list[LessonProgress]] = defaultdict(list)
+    for item in progress:
+        by_module[item.lesson.path[: -LessonPage.steplen]].append(item)
+    results = list(
+        QuizResult.objects.filter(learner=learner)
+        .select_related("lesson", "session")
+        .order_by("-session__date", "kind")
+    )
+    return LearnerRecord(
+        learner=learner,
+        memberships=memberships,
+        sessions_attended=present,
+        sessions_counted=len(attendance),
+        attendance_rate=_rate(len(present), len(attendance)),
+        progress_by_module=[(modules[path], items) for path, items in sorted(by_module.items()) if path in modules],
+        quiz_results=results,
+    )

@@ -1,0 +1,190 @@
+"""Centres, the pseudonymous learner registry, consent and assent, staff assignments and groups.
+
+A learner is a generated code and a first name or nickname: no surname, address, phone or photo.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+MIN_AGE = 5
+MAX_AGE = 25
+
+
+class Centre(models.Model):
+    """A drop-in centre or Child Friendly Space where sessions happen."""
+
+    class Kind(models.TextChoices):
+        DROP_IN = "drop_in", _("Drop-in centre")
+        CFS = "cfs", _("Child Friendly Space")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=5,
+        unique=True,
+        help_text=_("Two to five capital letters that start every learner code here, for example QTA."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DROP_IN)
+    area = models.CharField(_("area"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    # The last learner number handed out here; codes are never reused, even after a learner leaves.
+    last_learner_number = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("centre")
+        verbose_name_plural = _("centres")
+        constraints = [models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2,5}$"), name="centre_code_letters")]
+
+    def __str__(self):
+        return self.name
+
+
+class StaffAssignment(models.Model):
+    """A member of staff (facilitator) assigned to work at a centre."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="centre_assignments", verbose_name=_("user")
+    )
+    centre = models.ForeignKey(
+        Centre, on_delete=models.CASCADE, related_name="staff_assignments", verbose_name=_("centre")
+    )
+    assigned_on = models.DateField(_("assigned on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff assignment")
+        constraints = [models.UniqueConstraint(fields=["user", "centre"], name="one_assignment_per_user_centre")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.centre}"
+
+
+class Learner(models.Model):
+    """A child or young person in the programme, known by a generated code and a first name."""
+
+    class Sex(models.TextChoices):
+        MALE = "m", _("Male")
+        FEMALE = "f", _("Female")
+        OTHER = "x", _("Other or not said")
+
+    class AgeBand(models.TextChoices):
+        UNDER_10 = "5-9", _("5 to 9")
+        TEN_TO_14 = "10-14", _("10 to 14")
+        FIFTEEN_TO_19 = "15-19", _("15 to 19")
+        TWENTY_PLUS = "20-25", _("20 to 25")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        MOVED_ON = "moved_on", _("Moved on")
+        DROPPED_OUT = "dropped_out", _("Dropped out")
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="learners", verbose_name=_("centre"))
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    code = models.CharField(_("code"), max_length=12, unique=True, editable=False)
+    first_name = models.CharField(_("first name or nickname"), max_length=40)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    age_band = models.CharField(_("age band"), max_length=5, choices=AgeBand.choices, blank=True)
+    joined_on = models.DateField(_("joined on"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    guardian_consent_on = models.DateField(_("guardian consent given on"), null=True, blank=True)
+    guardian_consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    child_assent_on = models.DateField(_("child assent given on"), null=True, blank=True)
+    child_assent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("learner")
+        verbose_name_plural = _("learners")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "number"], name="learner_number_unique_per_centre"),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=False) | ~Q(age_band=""), name="learner_has_birth_year_or_age_band"
+            ),
+            models.CheckConstraint(
+                condition=Q(guardian_consent_on__isnull=True) | Q(guardian_consent_recorded_by__isnull=False),
+                name="learner_consent_has_recorder",
+            ),
+            models.CheckConstraint(
+                condition=Q(child_assent_on__isnull=True) | Q(child_assent_recorded_by__isnull=False),
+                name="learner_assent_has_recorder",
+            ),
+        ]
+        indexes = [models.Index(fields=["centre", "status"])]
+
+    def __str__(self):
+        return f"{self.code} {self.first_name}"
+
+    @property
+    def has_consent(self) -> bool:
+        """Both the guardian's consent and the child's assent are recorded."""
+        return self.guardian_consent_on is not None and self.child_assent_on is not None
+
+    def age_on(self, day) -> int | None:
+        """Age in whole years on a day (from the birth year, so give or take one), or None."""
+        return day.year - self.birth_year if self.birth_year else None
+
+
+class Group(models.Model):
+    """Learners who meet together at a centre, led by a facilitator (or later a peer educator)."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="groups", verbose_name=_("centre"))
+    name = models.CharField(_("name"), max_length=80)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_groups",
+        verbose_name=_("facilitator"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["centre__name", "name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [models.UniqueConstraint(fields=["centre", "name"], name="group_name_unique_per_centre")]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A learner's time in a group: the day they joined and, once they leave, the day they left."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("group"))
+    learner = models.ForeignKey(
+        Learner, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("learner")
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_on"]
+        verbose_name = _("membership")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "learner"], condition=Q(left_on__isnull=True), name="one_open_membership_per_group"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_after_joined",
+            ),
+        ]
+        indexes = [models.Index(fields=["group", "left_on"])]
+
+    def __str__(self):
+        return f"{self.learner} in {self.group}"
+
+    def covers(self, day) -> bool:
+        """True when the learner was a member on that day."""
+        return self.joined_on <= day and (self.left_on is None or day <= self.left_on)

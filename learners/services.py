@@ -1,0 +1,222 @@
+"""Every write to centres' learner records: registration, changes, consent, groups and membership.
+
+Each service is keyword-only, runs in one transaction, validates with full_clean() and writes an
+audit entry naming the acting user.
+"""
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from learners.models import MAX_AGE, MIN_AGE, Centre, Group, Learner, Membership
+from lms import audit
+
+LEARNER_FIELDS = [
+    "first_name",
+    "sex",
+    "birth_year",
+    "age_band",
+    "joined_on",
+    "status",
+    "guardian_consent_on",
+    "child_assent_on",
+]
+
+CONSENT_FIELDS = [
+    ("guardian_consent_on", "guardian_consent_recorded_by"),
+    ("child_assent_on", "child_assent_recorded_by"),
+]
+
+
+def validate_birth_year(birth_year: int | None, *, today: datetime.date | None = None) -> None:
+    """A birth year must not be in the future, and give an age between 5 and 25."""
+    if birth_year is None:
+        return
+    today = today or timezone.localdate()
+    if birth_year > today.year:
+        raise ValidationError({"birth_year": _("The birth year cannot be in the future.")})
+    age = today.year - birth_year
+    if age < MIN_AGE or age > MAX_AGE:
+        raise ValidationError(
+            {
+                "birth_year": _("This gives an age of %(age)s. Learners are between %(min)s and %(max)s years old.")
+                % {"age": age, "min": MIN_AGE, "max": MAX_AGE}
+            }
+        )
+
+
+def validate_not_future(field: str, day: datetime.date | None) -> None:
+    """Dates of things that have happened cannot be after today."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: _("This date is in the future.")})
+
+
+def _check_learner(learner: Learner) -> None:
+    validate_birth_year(learner.birth_year)
+    if learner.birth_year is None and not learner.age_band:
+        raise ValidationError({"age_band": _("Give the birth year or, when it is not known, an age band.")})
+    for field in ("joined_on", "guardian_consent_on", "child_assent_on"):
+        validate_not_future(field, getattr(learner, field))
+
+
+@transaction.atomic
+def learner_register(
+    *,
+    centre: Centre,
+    first_name: str,
+    sex: str,
+    joined_on: datetime.date,
+    birth_year: int | None = None,
+    age_band: str = "",
+    guardian_consent_on: datetime.date | None = None,
+    child_assent_on: datetime.date | None = None,
+    acting_user: User,
+) -> Learner:
+    """Register a learner at a centre with the next code there (for example QTA-0007, never reused)."""
+    centre = Centre.objects.select_for_update().get(pk=centre.pk)
+    number = centre.last_learner_number + 1
+    learner = Learner(
+        centre=centre,
+        number=number,
+        code=f"{centre.code}-{number:04d}",
+        first_name=first_name.strip(),
+        sex=sex,
+        birth_year=birth_year,
+        age_band=age_band or "",
+        joined_on=joined_on,
+        guardian_consent_on=guardian_consent_on,
+        guardian_consent_recorded_by=acting_user if guardian_consent_on else None,
+        child_assent_on=child_assent_on,
+        child_assent_recorded_by=acting_user if child_assent_on else None,
+    )
+    _check_learner(learner)
+    learner.full_clean()
+    learner.save()
+    Centre.objects.filter(pk=centre.pk).update(last_learner_number=number)
+    audit.record(learner, "lms.learner.register", user=acting_user, data={"centre": centre.pk, "code": learner.code})
+    return learner
+
+
+@transaction.atomic
+def learner_update(*, learner: Learner, acting_user: User, **fields) -> Learner:
+    """Change a learner's details (not the code or the centre); records who recorded consent."""
+    unknown = set(fields) - set(LEARNER_FIELDS)
+    if unknown:
+        raise TypeError(f"learner_update cannot change {sorted(unknown)}")
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    before = audit.snapshot(learner, LEARNER_FIELDS)
+    for name, value in fields.items():
+        setattr(learner, name, value)
+    after = audit.snapshot(learner, LEARNER_FIELDS)
+    for day_field, recorder_field in CONSENT_FIELDS:
+        if after[day_field] != before[day_field]:
+            setattr(learner, recorder_field, acting_user if getattr(learner, day_field) else None)
+    _check_learner(learner)
+    learner.full_clean()
+    learner.save()
+    changed = audit.changes(before, after)
+    if changed:
+        audit.record(learner, "lms.learner.update", user=acting_user, data={"changes": changed})
+    return learner
+
+
+@transaction.atomic
+def group_create(*, centre: Centre, name: str, facilitator: User, acting_user: User) -> Group:
+    """Create a group at a centre, led by a facilitator."""
+    group = Group(centre=centre, name=name.strip(), facilitator=facilitator)
+    group.full_clean()
+    group.save()
+    audit.record(group, "lms.group.create", user=acting_user, data={"centre": centre.pk, "name": group.name})
+    return group
+
+
+@transaction.atomic
+def group_update(*, group: Group, acting_user: User, **fields) -> Group:
+    """Rename a group, change its facilitator, or mark it inactive."""
+    allowed = ["name", "facilitator", "is_active"]
+    if set(fields) - set(allowed):
+        raise TypeError(f"group_update cannot change {sorted(set(fields) - set(allowed))}")
+    group = Group.objects.select_for_update().get(pk=group.pk)
+    before = audit.snapshot(group, allowed)
+    for name, value in fields.items():
+        setattr(group, name, value)
+    group.full_clean()
+    group.save()
+    changed = audit.changes(before, audit.snapshot(group, allowed))
+    if changed:
+        audit.record(group, "lms.group.update", user=acting_user, data={"changes": changed})
+    return group
+
+
+def _check_can_join(group: Group, learner: Learner, joined_on: datetime.date) -> None:
+    if learner.centre_id != group.centre_id:
+        raise ValidationError(_("%(code)s belongs to another centre.") % {"code": learner.code})
+    if not learner.has_consent:
+        raise ValidationError(
+            _("%(code)s cannot join a group yet: record the guardian's consent and the child's assent first.")
+            % {"code": learner.code}
+        )
+    if learner.status != Learner.Status.ACTIVE:
+        raise ValidationError(_("%(code)s is not active.") % {"code": learner.code})
+    if joined_on < learner.joined_on:
+        raise ValidationError(_("A learner cannot join a group before joining the centre."))
+    validate_not_future("joined_on", joined_on)
+
+
+@transaction.atomic
+def membership_add(*, group: Group, learner: Learner, joined_on: datetime.date, acting_user: User) -> Membership:
+    """Add a learner to a group from a date. A learner already in the group is refused."""
+    group = Group.objects.select_for_update().get(pk=group.pk)
+    _check_can_join(group, learner, joined_on)
+    if Membership.objects.filter(group=group, learner=learner, left_on__isnull=True).exists():
+        raise ValidationError(_("%(code)s is already in this group.") % {"code": learner.code})
+    membership = Membership(group=group, learner=learner, joined_on=joined_on)
+    membership.full_clean()
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as error:  # a simultaneous request added the same learner
+        raise ValidationError(_("%(code)s is already in this group.") % {"code": learner.code}) from error
+    audit.record(
+        learner, "lms.membership.add", user=acting_user, data={"group": group.pk, "joined_on": joined_on.isoformat()}
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, left_on: datetime.date, acting_user: User) -> Membership:
+    """Record that a learner left a group on a date."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.left_on is not None:
+        return membership  # already ended: resubmitting changes nothing
+    validate_not_future("left_on", left_on)
+    if left_on < membership.joined_on:
+        raise ValidationError({"left_on": _("A learner cannot leave a group before joining it.")})
+    membership.left_on = left_on
+    membership.full_clean()
+    membership.save(update_fields=["left_on"])
+    audit.record(
+        membership.learner,
+        "lms.membership.end",
+        user=acting_user,
+        data={"group": membership.group_id, "left_on": left_on.isoformat()},
+    )
+    return membership
+
+
+@transaction.atomic
+def learner_move(
+    *, learner: Learner, from_group: Group, to_group: Group, on: datetime.date, acting_user: User
+) -> Membership:
+    """Move a learner between two groups of the same centre on a date: leave one, join the other."""
+    if from_group.pk == to_group.pk:
+        raise ValidationError(_("Choose a different group to move to."))
+    current = Membership.objects.filter(group=from_group, learner=learner, left_on__isnull=True).first()
+    if current is None:
+        raise ValidationError(_("%(code)s is not in that group.") % {"code": learner.code})
+    membership_end(membership=current, left_on=on, acting_user=acting_user)
+    return membership_add(group=to_group, learner=learner, joined_on=on, acting_user=acting_user)

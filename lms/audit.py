@@ -1,0 +1,34 @@
+"""Audit entries for records, written by services into Wagtail's log (admin: Reports > Site history).
+
+Every entry says who, when, what action, and for changes the fields' values before and after.
+"""
+
+import datetime
+from typing import Any
+
+from django.db import models
+from wagtail.log_actions import log
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly form of a field value."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields' current values, for comparing before and after a change."""
+    return {name: _plain(getattr(instance, name)) for name in fields}
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Fields whose values differ, as {field: [before, after]}."""
+    return {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
+
+
+def record(instance: models.Model, action: str, *, user, data: dict[str, Any] | None = None) -> None:
+    """Write one audit entry for an action on a record."""
+    log(instance, action, user=user, data=data or {}, content_changed=True)
