@@ -45,7 +45,15 @@ test: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 	@test -x "$(CHROMIUM)" || echo "Chromium is not installed at $(CHROMIUM): browser tests will be SKIPPED (apt-get install -y chromium)."
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not browser"
+	$(VENV)/bin/pytest -m browser
+
+# Its own database: a fresh SQLite file in bench/ unless DATABASE_URL is already set (its name must
+# contain "bench", since it is wiped). Options go in BENCH_ARGS, for example BENCH_ARGS="--scale 0.1".
+bench: $(VENV)/.installed
+	@mkdir -p bench
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/bench/bench.sqlite3}" \
+		DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py bench $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

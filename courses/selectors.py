@@ -42,6 +42,19 @@ def lessons_of_modules(modules: list[ModulePage]) -> dict[int, list[LessonPage]]
     return lessons
 
 
+def lesson_counts(module_paths_and_depths) -> dict[str, int]:
+    """How many live lessons each module has, by module path, counted in the database (one query)."""
+    condition = Q()
+    for path, depth in module_paths_and_depths:
+        condition |= Q(path__startswith=path, depth=depth + 1)
+    if not condition:
+        return {}
+    counts: dict[str, int] = defaultdict(int)
+    for path in LessonPage.objects.live().filter(condition).values_list("path", flat=True):
+        counts[path[: -LessonPage.steplen]] += 1
+    return counts
+
+
 def group_follows_lesson(group: Group, lesson: LessonPage) -> bool:
     """True when the lesson belongs to a module the group follows."""
     return GroupModule.objects.filter(group=group, module__path=lesson.path[: -LessonPage.steplen]).exists()
@@ -202,12 +215,12 @@ def group_summaries(groups) -> list[GroupSummary]:
         .values("session__group_id")
         .annotate(total=Count("id"), present=Count("id", filter=Q(status=PRESENT)))
     }
-    group_module_rows = list(GroupModule.objects.filter(group_id__in=ids).select_related("module"))
-    modules = list({gm.module_id: gm.module for gm in group_module_rows}.values())
-    lessons_by_module = lessons_of_modules(modules)
     lesson_count: dict[int, int] = defaultdict(int)
-    for gm in group_module_rows:
-        lesson_count[gm.group_id] += len(lessons_by_module.get(gm.module_id, []))
+    per_module = lesson_counts(
+        GroupModule.objects.filter(group_id__in=ids).values_list("module__path", "module__depth").distinct()
+    )
+    for group_id, path in GroupModule.objects.filter(group_id__in=ids).values_list("group_id", "module__path"):
+        lesson_count[group_id] += per_module.get(path, 0)
     completed = dict(
         LessonProgress.objects.filter(
             session__group_id__in=ids,
@@ -266,6 +279,7 @@ def sessions_between(groups, start: datetime.date, end: datetime.date):
         Session.objects.filter(group__in=groups, date__range=(start, end))
         .exclude(status=Session.Status.CANCELLED)
         .select_related("group", "group__centre", "lesson")
+        .defer("lesson__body", "lesson__objectives", "lesson__materials")
         .order_by("date", "group__name")
     )
 

@@ -44,10 +44,14 @@ def group_modules_set(*, group: Group, modules: Iterable[ModulePage], acting_use
             raise ValidationError(
                 _("%(module)s already has sessions in this group, so it cannot be removed.") % {"module": module.title}
             )
+    before = [gm.module_id for gm in sorted(current.values(), key=lambda gm: (gm.position, gm.pk))]
+    after = [m.pk for m in wanted]
+    if before == after:
+        return  # the same modules submitted again: nothing to change or log
     GroupModule.objects.filter(group=group, module_id__in=dropped).delete()
     for position, module in enumerate(wanted):
         GroupModule.objects.update_or_create(group=group, module=module, defaults={"position": position})
-    audit.record(group, "lms.group.modules", user=acting_user, data={"modules": [m.pk for m in wanted]})
+    audit.record(group, "lms.group.modules", user=acting_user, data={"modules": [before, after]})
 
 
 @transaction.atomic
@@ -57,6 +61,10 @@ def session_plan(*, group: Group, lesson: LessonPage, date: datetime.date, actin
     if not selectors.group_follows_lesson(group, lesson):
         raise ValidationError({"lesson": _("This group does not follow the module of that lesson.")})
     session, created = Session.objects.get_or_create(group=group, lesson=lesson, date=date)
+    if not created and session.status == Session.Status.CANCELLED:  # planned again after all
+        session.status, session.cancel_reason = Session.Status.PLANNED, ""
+        session.save(update_fields=["status", "cancel_reason", "updated_at"])
+        created = True
     if created:
         audit.record(
             session, "lms.session.plan", user=acting_user, data={"lesson": lesson.pk, "date": date.isoformat()}
@@ -187,7 +195,8 @@ def session_record(
             ]
         )
     else:
-        _recompute_progress(set(changed_ids) | removed, session.lesson)
+        added = {a.learner_id for a in to_create}  # members recorded for the first time in this correction
+        _recompute_progress(set(changed_ids) | removed | added, session.lesson)
 
     attendance_changes = {
         str(lid): [previous.get(lid), given.get(lid)]

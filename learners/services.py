@@ -55,8 +55,11 @@ def validate_not_future(field: str, day: datetime.date | None) -> None:
         raise ValidationError({field: _("This date is in the future.")})
 
 
-def _check_learner(learner: Learner) -> None:
-    validate_birth_year(learner.birth_year)
+def _check_learner(learner: Learner, *, check_age: bool = True) -> None:
+    # The age range is checked when the birth year is given, not on later edits: a learner
+    # registered at 25 must still be editable (to mark them completed) at 26.
+    if check_age:
+        validate_birth_year(learner.birth_year)
     if learner.birth_year is None and not learner.age_band:
         raise ValidationError({"age_band": _("Give the birth year or, when it is not known, an age band.")})
     for field in ("joined_on", "guardian_consent_on", "child_assent_on"):
@@ -115,7 +118,7 @@ def learner_update(*, learner: Learner, acting_user: User, **fields) -> Learner:
     for day_field, recorder_field in CONSENT_FIELDS:
         if after[day_field] != before[day_field]:
             setattr(learner, recorder_field, acting_user if getattr(learner, day_field) else None)
-    _check_learner(learner)
+    _check_learner(learner, check_age=after["birth_year"] != before["birth_year"])
     learner.full_clean()
     learner.save()
     changed = audit.changes(before, after)

@@ -1,7 +1,11 @@
-"""Audit actions for learner records, shown in the admin's Site history (administrators only)."""
+"""Admin for learner records: audit action names (Site history) and the centres snippets (administrators only)."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from learners.models import Centre, StaffAssignment
 
 ACTIONS = {
     "lms.learner.register": (_("Register learner"), _("Registered learner")),
@@ -18,3 +22,37 @@ def register_learner_actions(actions):
     """Name the learner-record actions so the log reads in plain words."""
     for action, (label, message) in ACTIONS.items():
         actions.register_action(action, label, message)
+
+
+class CentreViewSet(SnippetViewSet):
+    """Administrators add centres and mark them inactive (model permissions keep everyone else out)."""
+
+    model = Centre
+    icon = "home"
+    menu_label = _("Centres")
+    list_display = ["name", "code", "kind", "area", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code", "area"]
+
+
+class StaffAssignmentViewSet(SnippetViewSet):
+    """Administrators assign facilitators to the centres whose records they work with."""
+
+    model = StaffAssignment
+    icon = "user"
+    menu_label = _("Staff assignments")
+    list_display = ["user", "centre"]
+    list_filter = ["centre"]
+
+
+class CentresViewSetGroup(SnippetViewSetGroup):
+    """The admin menu group for centres and who works at them."""
+
+    items = (CentreViewSet, StaffAssignmentViewSet)
+    menu_icon = "home"
+    menu_label = _("Centres")
+    menu_name = "centres"
+    menu_order = 300
+
+
+register_snippet(CentresViewSetGroup)

@@ -1,10 +1,197 @@
-"""Session pages. Being written."""
+"""Session pages: run a session (attendance), enter quiz scores, cancel, print sheets, and the group grid.
 
-from django.http import Http404
+Reads use lms.access's visible scope, writes its managed scope; anything outside answers 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from courses import selectors
+from courses.forms.sessions import AttendanceForm, CancelForm, ScoresForm
+from courses.models import Attendance, LessonPage, ModulePage, QuizResult, Session
+from lms import access
+
+READS = ("GET", "HEAD")
 
 
-def _todo(request, **kwargs):
-    raise Http404
+def _session(request, session_id: int) -> Session:
+    """The session, from the user's visible scope for reading and managed scope for changing."""
+    scope = access.sessions_visible_to if request.method in READS else access.sessions_managed_by
+    sessions = scope(request.user).select_related(
+        "group", "group__centre", "group__facilitator", "lesson", "delivered_by"
+    )
+    return get_object_or_404(sessions, pk=session_id)
 
 
-group_progress = session_run = session_scores = session_cancel = attendance_sheet = score_sheet = _todo
+def _can_manage(user, session: Session) -> bool:
+    """Whether the user may change this session (programme managers only read)."""
+    return access.sessions_managed_by(user).filter(pk=session.pk).exists()
+
+
+def _module_of(lesson: LessonPage) -> ModulePage | None:
+    """The module a lesson belongs to (its parent page)."""
+    return ModulePage.objects.filter(path=lesson.path[: -LessonPage.steplen]).first()
+
+
+def _session_context(session: Session, **extra) -> dict:
+    """What every session page shows about the session."""
+    return {"session": session, "group": session.group, "lesson": session.lesson, **extra}
+
+
+@login_required
+@require_http_methods([*READS, "POST"])
+def session_run(request, session_id: int):
+    """One page to run a session: the lesson in facilitator view and the members' attendance checklist."""
+    session = _session(request, session_id)
+    can_manage = request.method == "POST" or _can_manage(request.user, session)
+    members = selectors.members_on(session.group, session.date)
+    recorded = dict(Attendance.objects.filter(session=session).values_list("learner_id", "status"))
+    form = AttendanceForm(request.POST or None, members=members, recorded=recorded, initial={"notes": session.notes})
+    if request.method == "POST" and form.is_valid():
+        was_held = session.status == Session.Status.HELD
+        unchanged = form.unchanged(session)
+        if form.submit(session=session, acting_user=request.user) is not None:
+            if unchanged:
+                messages.success(request, _("Attendance saved: nothing had changed."))
+            elif was_held:
+                messages.success(request, _("Attendance corrected."))
+            else:
+                messages.success(request, _("Attendance saved and progress updated."))
+            return redirect("group_progress", group_id=session.group_id)
+    lesson = session.lesson
+    labels = dict(Attendance.Status.choices)
+    return render(
+        request,
+        "courses/session_run.html",
+        _session_context(
+            session,
+            form=form,
+            can_manage=can_manage,
+            is_future=session.date > timezone.localdate(),
+            members=members,
+            statuses=Attendance.Status.choices,
+            readonly_rows=[{"learner": m, "status": labels.get(recorded.get(m.pk))} for m in members],
+            module=_module_of(lesson),
+            facilitator_view=access.can_see_facilitator_content(request.user),
+        ),
+    )
+
+
+@login_required
+@require_http_methods([*READS, "POST"])
+def session_scores(request, session_id: int):
+    """Pre- and post-test scores for a session's members, on one form."""
+    session = _session(request, session_id)
+    can_manage = request.method == "POST" or _can_manage(request.user, session)
+    maximum = selectors.quiz_question_count(session.lesson)
+    members = selectors.members_on(session.group, session.date)
+    form = None
+    if maximum and session.status != Session.Status.CANCELLED:
+        existing = list(QuizResult.objects.filter(session=session))
+        form = ScoresForm(request.POST or None, members=members, maximum=maximum, existing=existing)
+        if request.method == "POST" and form.is_valid():
+            changed = form.submit(session=session, acting_user=request.user)
+            if changed is not None:
+                if changed:
+                    messages.success(request, _("Scores saved."))
+                else:
+                    messages.success(request, _("Scores saved: nothing had changed."))
+                return redirect("session_run", session_id=session.pk)
+    return render(
+        request,
+        "courses/session_scores.html",
+        _session_context(session, form=form, can_manage=can_manage, maximum=maximum, members=members),
+    )
+
+
+@login_required
+@require_http_methods([*READS, "POST"])
+def session_cancel(request, session_id: int):
+    """Cancel a planned session with a reason (people who manage the session only)."""
+    session = get_object_or_404(
+        access.sessions_managed_by(request.user).select_related("group", "group__centre", "lesson"), pk=session_id
+    )
+    form = CancelForm(request.POST or None) if session.status == Session.Status.PLANNED else None
+    submitted = form is not None and request.method == "POST" and form.is_valid()
+    if submitted and form.submit(session=session, acting_user=request.user) is not None:
+        messages.success(request, _("Session cancelled."))
+        return redirect("session_run", session_id=session.pk)
+    return render(request, "courses/session_cancel.html", _session_context(session, form=form))
+
+
+def _facilitator_name(session: Session) -> str:
+    person = session.delivered_by or session.group.facilitator
+    return person.get_full_name() or person.get_username()
+
+
+@login_required
+def attendance_sheet(request, session_id: int):
+    """A printable attendance sheet for the paper fallback."""
+    session = _session(request, session_id)  # out of scope: 404 whatever the method
+    if request.method not in READS:
+        return HttpResponseNotAllowed(READS)
+    return render(
+        request,
+        "courses/attendance_sheet.html",
+        _session_context(
+            session,
+            members=selectors.members_on(session.group, session.date),
+            facilitator_name=_facilitator_name(session),
+            statuses=Attendance.Status.choices,
+        ),
+    )
+
+
+@login_required
+def score_sheet(request, session_id: int):
+    """A printable pre- and post-test score sheet for the paper fallback."""
+    session = _session(request, session_id)  # out of scope: 404 whatever the method
+    if request.method not in READS:
+        return HttpResponseNotAllowed(READS)
+    return render(
+        request,
+        "courses/score_sheet.html",
+        _session_context(
+            session,
+            members=selectors.members_on(session.group, session.date),
+            facilitator_name=_facilitator_name(session),
+            maximum=selectors.quiz_question_count(session.lesson),
+        ),
+    )
+
+
+@login_required
+def group_progress(request, group_id: int):
+    """Learners by lessons of a group's modules, with attendance rates and quiz gain per module."""
+    scope = access.groups_visible_to if request.method in READS else access.groups_managed_by
+    group = get_object_or_404(scope(request.user).select_related("centre"), pk=group_id)
+    if request.method not in READS:
+        return HttpResponseNotAllowed(READS)
+    grid = selectors.group_progress_grid(group)
+    columns, modules = [], []
+    for module_number, (module, lessons) in enumerate(grid.modules, start=1):
+        modules.append(
+            {
+                "module": module,
+                "number": module_number,
+                "lessons": len(lessons),
+                "gain": grid.gain_by_module.get(module.pk),
+            }
+        )
+        for lesson_number, lesson in enumerate(lessons, start=1):
+            columns.append(
+                {
+                    "lesson": lesson,
+                    "short": _("M%(module)s L%(lesson)s") % {"module": module_number, "lesson": lesson_number},
+                }
+            )
+    return render(
+        request,
+        "courses/group_progress.html",
+        {"group": group, "grid": grid, "columns": columns, "modules": modules},
+    )

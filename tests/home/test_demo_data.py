@@ -3,14 +3,13 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
 from wagtail.models import PageLogEntry, Revision
 
 from courses.models import LessonPage, ModulePage
 from home.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from home.demo.curriculum import demo_module_files
-from lms import roles
-
-pytestmark = pytest.mark.django_db
+from tests.home.test_weight import CSS
 
 
 def counts():
@@ -22,50 +21,57 @@ def counts():
     }
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo_data", verbosity=0)
+@override_settings(DEBUG=True)
+class DemoCurriculumTests(TestCase):
+    """The demo curriculum and accounts, loaded once for the class (loading is the slow part)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_demo_data", verbosity=0)
+
+    def test_every_required_module_is_there_with_four_lessons_or_more(self):
+        modules = {m.topic.slug: m for m in ModulePage.objects.live().select_related("topic")}
+        required = {"child-rights", "health-hygiene", "self-protection", "active-citizenship", "peer-education"}
+        self.assertLessEqual(required, set(modules))
+        self.assertEqual(len(modules), len(demo_module_files()))
+        for module in modules.values():
+            lessons = module.lessons()
+            self.assertGreaterEqual(lessons.count(), 4, module.title)
+            for lesson in lessons:
+                quiz = lesson.quiz()
+                self.assertTrue(quiz and 3 <= len(quiz["questions"]) <= 5, lesson.title)
+                kinds = {block.block_type for block in lesson.body}
+                self.assertLessEqual({"activity", "discussion", "key_messages"}, kinds, lesson.title)
+
+    def test_pages_were_written_by_the_editor_and_published_by_the_reviewer(self):
+        lesson = LessonPage.objects.live().first()
+        self.assertEqual(lesson.latest_revision.user.username, "editor")
+        self.assertTrue(
+            PageLogEntry.objects.filter(page=lesson, action="wagtail.publish", user__username="reviewer").exists()
+        )
+
+    def test_accounts_sign_in_with_the_shared_password_and_hold_their_roles(self):
+        for username, _name, role in DEMO_ACCOUNTS:
+            user = User.objects.get(username=username)
+            self.assertTrue(user.check_password(DEMO_PASSWORD))
+            if role:
+                self.assertEqual(list(user.groups.values_list("name", flat=True)), [role])
+            else:
+                self.assertTrue(user.is_superuser)
+
+    def test_running_it_twice_changes_nothing(self):
+        before = counts()
+        call_command("load_demo_data", verbosity=0)
+        self.assertEqual(counts(), before)
+
+    def test_every_demo_lesson_page_stays_under_30_kb_with_its_stylesheet(self):
+        css = CSS.stat().st_size
+        for lesson in LessonPage.objects.live():
+            size = len(self.client.get(lesson.url).content) + css
+            self.assertLessEqual(size, 30 * 1024, f"{lesson.title}: {size} bytes")
 
 
-def test_demo_curriculum_has_every_required_module_with_four_lessons_or_more(demo):
-    modules = {m.topic.slug: m for m in ModulePage.objects.live().select_related("topic")}
-    assert {"child-rights", "health-hygiene", "self-protection", "active-citizenship", "peer-education"} <= set(modules)
-    assert len(modules) == len(demo_module_files())
-    for module in modules.values():
-        lessons = module.lessons()
-        assert lessons.count() >= 4, module.title
-        for lesson in lessons:
-            quiz = lesson.quiz()
-            assert quiz is not None and 3 <= len(quiz["questions"]) <= 5, lesson.title
-            kinds = {block.block_type for block in lesson.body}
-            assert {"activity", "discussion", "key_messages"} <= kinds, lesson.title
-
-
-def test_demo_pages_were_published_through_review(demo):
-    lesson = LessonPage.objects.live().first()
-    revision = lesson.latest_revision
-    assert revision.user.username == "editor"
-    assert PageLogEntry.objects.filter(page=lesson, action="wagtail.publish", user__username="reviewer").exists()
-
-
-def test_demo_accounts_sign_in_with_the_shared_password_and_hold_their_roles(demo, client):
-    for username, _name, role in DEMO_ACCOUNTS:
-        user = User.objects.get(username=username)
-        assert user.check_password(DEMO_PASSWORD)
-        if role:
-            assert list(user.groups.values_list("name", flat=True)) == [role]
-        else:
-            assert user.is_superuser
-    assert User.objects.get(username="peer1").groups.filter(name=roles.PEER_EDUCATORS).exists()
-
-
-def test_running_it_twice_changes_nothing(demo):
-    before = counts()
-    call_command("load_demo_data", verbosity=0)
-    assert counts() == before
-
-
+@pytest.mark.django_db
 def test_it_refuses_when_debug_is_off_unless_forced(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG is off"):

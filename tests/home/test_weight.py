@@ -30,16 +30,3 @@ def test_lesson_page_without_images_is_small_and_needs_one_stylesheet_only(clien
     assert len(subresources) == 1  # the stylesheet: two requests in all
     assert b'<link rel="icon" href="data:,">' in html  # no favicon request
     assert len(html) + CSS.stat().st_size <= 30 * 1024
-
-
-def test_every_demo_lesson_page_stays_under_30_kb(client, settings):
-    from django.core.management import call_command
-
-    from courses.models import LessonPage
-
-    settings.DEBUG = True
-    call_command("load_demo_data", verbosity=0)
-    css = CSS.stat().st_size
-    for lesson in LessonPage.objects.live():
-        size = len(client.get(lesson.url).content) + css
-        assert size <= 30 * 1024, f"{lesson.title}: {size} bytes"

@@ -1,0 +1,169 @@
+"""Forms for groups and session planning. They validate input and call services; they never save records."""
+
+import datetime
+
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses import selectors
+from courses import services as course_services
+from courses.models import LessonPage, ModulePage, Session
+from learners import services as learner_services
+from learners.models import Centre, Group, StaffAssignment
+from lms import access, roles
+
+
+def add_service_error(form: forms.Form, error: ValidationError, rename: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form: next to the field it names, or above the form."""
+    rename = rename or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages in error.message_dict.items():
+        field = rename.get(key, key)
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class FacilitatorChoiceField(forms.ModelChoiceField):
+    """A choice of staff shown by their full name (or username when they have none)."""
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class GroupForm(forms.Form):
+    """Create or edit a group: its centre (when new), name, facilitator, the modules it follows."""
+
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=80)
+    facilitator = FacilitatorChoiceField(
+        label=_("Facilitator"),
+        queryset=User.objects.none(),
+        help_text=_("A facilitator assigned to the group's centre."),
+    )
+    modules = forms.ModelMultipleChoiceField(
+        label=_("Modules the group follows"),
+        queryset=ModulePage.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_active = forms.BooleanField(label=_("The group still meets"), required=False)
+
+    def __init__(self, *args, user: User, group: Group | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        if group is None:
+            centres = access.centres_managed_by(user)
+            self.fields["centre"].queryset = centres
+            del self.fields["is_active"]
+        else:
+            centres = Centre.objects.filter(pk=group.centre_id)
+            del self.fields["centre"]
+        self.fields["facilitator"].queryset = (
+            User.objects.filter(is_active=True, groups__name=roles.FACILITATORS, centre_assignments__centre__in=centres)
+            .distinct()
+            .order_by("first_name", "username")
+        )
+        self.fields["modules"].queryset = ModulePage.objects.live().order_by("path")
+
+    def clean(self):
+        """The facilitator must work at the group's centre, and the centre must not have a group of that name."""
+        cleaned = super().clean()
+        centre = self.group.centre if self.group else cleaned.get("centre")
+        facilitator = cleaned.get("facilitator")
+        if centre and facilitator and not StaffAssignment.objects.filter(user=facilitator, centre=centre).exists():
+            self.add_error(
+                "facilitator",
+                _("%(name)s is not assigned to %(centre)s.")
+                % {"name": self.fields["facilitator"].label_from_instance(facilitator), "centre": centre.name},
+            )
+        name = (cleaned.get("name") or "").strip()
+        if centre and name:
+            same_name = Group.objects.filter(centre=centre, name__iexact=name)
+            if self.group is not None:
+                same_name = same_name.exclude(pk=self.group.pk)
+            if same_name.exists():
+                self.add_error("name", _("%(centre)s already has a group with this name.") % {"centre": centre.name})
+        return cleaned
+
+    def submit(self, *, acting_user: User) -> Group:
+        """Create or update the group and set its modules, all in one transaction."""
+        data = self.cleaned_data
+        modules = list(data["modules"])
+        with transaction.atomic():
+            if self.group is None:
+                group = learner_services.group_create(
+                    centre=data["centre"], name=data["name"], facilitator=data["facilitator"], acting_user=acting_user
+                )
+                current = []
+            else:
+                group = learner_services.group_update(
+                    group=self.group,
+                    name=data["name"],
+                    facilitator=data["facilitator"],
+                    is_active=data["is_active"],
+                    acting_user=acting_user,
+                )
+                current = [module.pk for module in selectors.group_modules(group)]
+            if current != [module.pk for module in modules]:
+                course_services.group_modules_set(group=group, modules=modules, acting_user=acting_user)
+        return group
+
+
+class LessonPlanForm(forms.Form):
+    """Plan one session: a lesson of the group's modules on a date."""
+
+    lesson = forms.ModelChoiceField(label=_("Lesson"), queryset=LessonPage.objects.live())
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, group: Group, modules: list[tuple[ModulePage, list[LessonPage]]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        # The list offers the group's lessons, grouped by module; the service checks whatever is posted.
+        self.fields["lesson"].choices = [("", _("Choose a lesson"))] + [
+            (module.title, [(lesson.pk, lesson.title) for lesson in lessons]) for module, lessons in modules if lessons
+        ]
+        self.fields["date"].initial = timezone.localdate()
+
+    def submit(self, *, acting_user: User) -> int:
+        """Plan the session; returns 1 when it is new and 0 when it was already planned."""
+        data = self.cleaned_data
+        existed = Session.objects.filter(group=self.group, lesson=data["lesson"], date=data["date"]).exists()
+        course_services.session_plan(
+            group=self.group, lesson=data["lesson"], date=data["date"], acting_user=acting_user
+        )
+        return 0 if existed else 1
+
+
+class ModulePlanForm(forms.Form):
+    """Plan a whole module: one session per lesson, every few days from a first date."""
+
+    module = forms.ModelChoiceField(label=_("Module"), queryset=ModulePage.objects.none())
+    first_date = forms.DateField(label=_("First session on"), widget=forms.DateInput(attrs={"type": "date"}))
+    every_days = forms.IntegerField(
+        label=_("Every how many days"), initial=7, help_text=_("7 for a weekly session."), widget=forms.NumberInput
+    )
+
+    def __init__(self, *args, group: Group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["module"].queryset = ModulePage.objects.filter(group_modules__group=group).order_by(
+            "group_modules__position", "path"
+        )
+        self.fields["first_date"].initial = timezone.localdate() + datetime.timedelta(days=1)
+
+    def submit(self, *, acting_user: User) -> int:
+        """Plan the module's sessions; returns how many were planned."""
+        data = self.cleaned_data
+        sessions = course_services.sessions_plan_module(
+            group=self.group,
+            module=data["module"],
+            first_date=data["first_date"],
+            every_days=data["every_days"],
+            acting_user=acting_user,
+        )
+        return len(sessions)

@@ -1,0 +1,477 @@
+"""Build the benchmark's data set: 20 centres, 400 groups, 10,000 learners and their sessions.
+
+Rows are written with `bulk_create(batch_size=...)` (and, for the three largest tables, with
+`executemany`: see `_RowWriter`), not through the services: the services write one row and one
+audit entry at a time, which is right for a facilitator's form but would take hours for a million
+rows; nothing here is audited. Codes and numbers are computed here the way `learner_register` computes
+them, and every row respects the same constraints (consent before membership, attendance only for
+members on the session date, one progress row per learner and lesson).
+
+Each centre has one facilitator, who leads all its groups (the pages are timed as the first one).
+The shape, per ordinary group: 25 learners, 20 modules (100 lessons: the 6 demo modules and
+numbered copies of them, since the demo curriculum has only 30 lessons), 100 sessions: 60 held
+(each a different lesson, about every three days over the last six months), 2 cancelled and 38
+planned (some today). Attendance is about 2/3 present, so 400 groups give about 600,000 attendance
+rows and 400,000 progress rows. The grid group, the one the pages are timed on, has 40 current
+members (5 joined part-way, and 2 more left), follows the 6 demo modules (30 lessons), held 26 of
+them, and has quiz results for every held session; other groups for the first lesson of a module.
+"""
+
+import datetime
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group as Role
+from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
+from django.utils import timezone
+from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from courses import selectors
+from courses.models import (
+    Attendance,
+    CurriculumIndexPage,
+    GroupModule,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    QuizResult,
+    Session,
+)
+from home.demo.accounts import ensure_demo_accounts
+from home.demo.curriculum import demo_module_files, ensure_demo_curriculum
+from learners.models import Centre, Group, Learner, Membership, StaffAssignment
+from lms import roles
+
+SEED = 20240603
+BATCH_SIZE = 2000  # Django lowers it to what the database accepts (999 parameters on SQLite)
+FLUSH_EVERY = 50_000  # rows kept in memory before they are written
+
+FULL_CENTRES = 20
+FULL_GROUPS = 400
+FULL_LEARNERS = 10_000
+
+SESSIONS_PER_GROUP = 100
+HELD_PER_GROUP = 60
+CANCELLED_PER_GROUP = 2
+DAYS_BETWEEN_SESSIONS = 3
+ATTENDANCE_CHANCES = (0.9, 0.8, 0.7, 0.6, 0.5, 0.5)  # a learner's chance of coming: 2/3 on average
+
+GRID_GROUP_NAME = "Bench grid group"
+GRID_MEMBERS = 40
+GRID_LEFT = 2
+GRID_LATE_JOINERS = 5
+GRID_MODULES = 6
+GRID_HELD = 26
+FACILITATOR_PREFIX = "bench-facilitator-"
+
+FIRST_NAMES = ("Aisha", "Bilal", "Chanda", "Dawit", "Farid", "Gul", "Iman", "Laila", "Musa", "Nadia", "Omar", "Zara")
+
+
+@dataclass
+class Scale:
+    """How many of each thing to build; `Scale.of(1.0)` is the size the issue asks for."""
+
+    centres: int
+    groups: int
+    learners: int
+
+    @classmethod
+    def of(cls, factor: float) -> "Scale":
+        """The full size multiplied by a factor, keeping at least one centre, the grid group and one other."""
+        groups = max(2, round(FULL_GROUPS * factor))
+        centres = max(1, min(groups, round(FULL_CENTRES * factor)))
+        learners = max(GRID_MEMBERS + GRID_LEFT + groups - 1, round(FULL_LEARNERS * factor))
+        return cls(centres=centres, groups=groups, learners=learners)
+
+
+@dataclass
+class BenchWorld:
+    """The objects the pages are timed on: the grid group, its facilitator, a held session and a learner."""
+
+    facilitator: User
+    group: Group
+    session: Session
+    learner: Learner
+
+
+def database_name() -> str:
+    """The name of the default database: a file name for SQLite, a database name for PostgreSQL."""
+    return str(connection.settings_dict["NAME"])
+
+
+def is_bench_database() -> bool:
+    """The benchmark only wipes databases whose name says they are for it (bench/bench.sqlite3, lms_bench)."""
+    name = database_name()
+    return "bench" in (Path(name).name if connection.vendor == "sqlite" else name).lower()
+
+
+def _fast_sqlite() -> None:
+    """Trade durability for speed while building (the data set is thrown away on the next run)."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=OFF")
+
+
+def reset_database() -> None:
+    """Start from an empty, migrated database: delete the SQLite file, or drop PostgreSQL's public schema."""
+    if not is_bench_database():
+        raise ImproperlyConfigured(
+            f"Refusing to wipe {database_name()!r}: its name does not contain 'bench'. "
+            "Point DATABASE_URL at a database kept for the benchmark (make bench does)."
+        )
+    if connection.vendor == "sqlite":
+        path = Path(database_name())
+        connection.close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _fast_sqlite()
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE")
+            cursor.execute("CREATE SCHEMA public")
+    else:
+        raise ImproperlyConfigured(f"The benchmark supports SQLite and PostgreSQL, not {connection.vendor}.")
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def finish_database() -> None:
+    """After building: back to SQLite's default journal (one self-contained file); fresh planner statistics."""
+    if connection.in_atomic_block:  # inside the test suite's transaction: nothing to tidy
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA journal_mode=DELETE")
+        else:
+            cursor.execute("ANALYZE")  # autovacuum would do this soon after a real import
+
+
+def counts() -> dict[str, int]:
+    """How many of each record the database holds: the scale actually reached."""
+    return {
+        "learners": Learner.objects.count(),
+        "centres": Centre.objects.count(),
+        "groups": Group.objects.count(),
+        "sessions": Session.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "progress": LessonProgress.objects.count(),
+        "quiz_results": QuizResult.objects.count(),
+    }
+
+
+def bench_world() -> BenchWorld:
+    """Find the grid group and the objects the pages are timed on in an already built data set."""
+    group = Group.objects.select_related("facilitator").get(name=GRID_GROUP_NAME)
+    session = Session.objects.filter(group=group, status=Session.Status.HELD).latest("date", "id")
+    learner = Learner.objects.filter(memberships__group=group, memberships__left_on__isnull=True).order_by("code")[0]
+    return BenchWorld(facilitator=group.facilitator, group=group, session=session, learner=learner)
+
+
+def _curriculum(needed_lessons: int, *, editor: User, reviewer: User) -> list[tuple[ModulePage, list[LessonPage]]]:
+    """The demo modules, then numbered copies of them until there are enough lessons for one group's sessions.
+
+    The copies are left out of the search and reference indexes: nobody searches the bench database,
+    and indexing would be most of the time spent here.
+    """
+    ensure_demo_curriculum(editor=editor, reviewer=reviewer)
+    index = CurriculumIndexPage.objects.get()
+    demo_slugs = [json.loads(path.read_text(encoding="utf-8"))["slug"] for path in demo_module_files()]
+    demo = list(ModulePage.objects.child_of(index).filter(slug__in=demo_slugs).order_by("path"))
+    lesson_count = {module_id: len(lessons) for module_id, lessons in selectors.lessons_of_modules(demo).items()}
+    modules, total, copy = list(demo), sum(lesson_count.values()), 1
+    no_search_updates = {
+        name: {**options, "AUTO_UPDATE": False} for name, options in settings.WAGTAILSEARCH_BACKENDS.items()
+    }
+    with disable_reference_index_auto_update(), override_settings(WAGTAILSEARCH_BACKENDS=no_search_updates):
+        while total < needed_lessons:
+            copy += 1
+            for original in demo:
+                if total >= needed_lessons:
+                    break
+                slug = f"{original.slug}-{copy}"
+                module = ModulePage.objects.child_of(index).filter(slug=slug).first() or original.copy(
+                    recursive=True,
+                    to=index,
+                    update_attrs={"title": f"{original.title} ({copy})", "slug": slug},
+                    copy_revisions=False,
+                    keep_live=True,
+                    user=editor,
+                    log_action=None,
+                )
+                modules.append(module)
+                total += lesson_count[original.pk]
+    lessons = selectors.lessons_of_modules(modules)
+    return [(module, lessons[module.pk]) for module in modules]
+
+
+def _modules_for(curriculum, needed_lessons: int) -> list[tuple[ModulePage, list[LessonPage]]]:
+    """The first modules of the curriculum that together have at least the lessons needed."""
+    chosen, total = [], 0
+    for module, lessons in curriculum:
+        if total >= needed_lessons:
+            break
+        chosen.append((module, lessons))
+        total += len(lessons)
+    return chosen
+
+
+def _centre_code(index: int) -> str:
+    """B, then two letters: BAA, BAB, ... (centre codes are two to five capital letters)."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return f"B{letters[index // 26 % 26]}{letters[index % 26]}" + ("" if index < 676 else letters[index // 676 % 26])
+
+
+class _RowWriter:
+    """Writes plain tuples into a model's table with `executemany`, a chunk at a time.
+
+    This is what `bulk_create` sends to the database, without building a model instance per row:
+    for the million attendance, progress and quiz rows that is the difference between minutes and
+    seconds. Table and column names come from the models, so it works on SQLite and PostgreSQL.
+    """
+
+    FIELDS = {
+        Attendance: ("session", "learner", "status", "recorded_by", "recorded_at"),
+        LessonProgress: ("learner", "lesson", "session", "completed_on"),
+        QuizResult: ("session", "learner", "lesson", "kind", "score", "max_score", "recorded_by", "recorded_at"),
+    }
+
+    def __init__(self):
+        self.pending: dict[type, list[tuple]] = {model: [] for model in self.FIELDS}
+
+    def add(self, model, row: tuple) -> None:
+        """Queue a row (values in FIELDS order, already in the database's form); write when many are queued."""
+        rows = self.pending[model]
+        rows.append(row)
+        if len(rows) >= FLUSH_EVERY:
+            self.flush(model)
+
+    def flush(self, model=None) -> None:
+        """Write the queued rows of one model, or of every model."""
+        quote = connection.ops.quote_name
+        for key in [model] if model else list(self.pending):
+            rows, self.pending[key] = self.pending[key], []
+            if not rows:
+                continue
+            columns = ", ".join(quote(key._meta.get_field(name).column) for name in self.FIELDS[key])
+            placeholders = ", ".join(["%s"] * len(self.FIELDS[key]))
+            sql = f"INSERT INTO {quote(key._meta.db_table)} ({columns}) VALUES ({placeholders})"
+            with connection.cursor() as cursor:
+                for i in range(0, len(rows), BATCH_SIZE):
+                    cursor.executemany(sql, rows[i : i + BATCH_SIZE])
+
+
+@dataclass
+class _GroupPlan:
+    """One group to build: where, how many members, which lessons, how many held."""
+
+    index: int
+    centre: Centre
+    name: str
+    members: int
+    modules: list
+    held: int
+    planned_offset: int  # days from today to the first planned session
+    grid: bool = False
+
+
+def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) -> None:
+    """Build the data set at the given scale into the (empty, migrated) database."""
+    _fast_sqlite()
+    rng = random.Random(SEED)
+    today = timezone.localdate()
+    demo_users = ensure_demo_accounts()
+    curriculum = _curriculum(SESSIONS_PER_GROUP, editor=demo_users["editor"], reviewer=demo_users["reviewer"])
+    questions = {lesson.pk: selectors.quiz_question_count(lesson) for _m, lessons in curriculum for lesson in lessons}
+    log(f"curriculum: {len(curriculum)} modules, {len(questions)} lessons")
+
+    with transaction.atomic():
+        unusable = make_password(None)  # the pages are timed with force_login; nobody signs in as these
+        facilitators = User.objects.bulk_create(
+            [
+                User(
+                    username=f"{FACILITATOR_PREFIX}{i + 1:02d}",
+                    first_name=FIRST_NAMES[i % len(FIRST_NAMES)],
+                    password=unusable,
+                )
+                for i in range(scale.centres)
+            ]
+        )
+        role = Role.objects.get(name=roles.FACILITATORS)
+        User.groups.through.objects.bulk_create([User.groups.through(user=u, group=role) for u in facilitators])
+        centres = Centre.objects.bulk_create(
+            [
+                Centre(
+                    name=f"Bench centre {i + 1:02d}",
+                    code=_centre_code(i),
+                    kind=Centre.Kind.CFS if i % 4 == 3 else Centre.Kind.DROP_IN,
+                    area=f"Area {i % 5 + 1}",
+                )
+                for i in range(scale.centres)
+            ]
+        )
+        StaffAssignment.objects.bulk_create(
+            [StaffAssignment(user=user, centre=centre) for user, centre in zip(facilitators, centres, strict=True)]
+        )
+
+    plans = [
+        _GroupPlan(
+            index=0,
+            centre=centres[0],
+            name=GRID_GROUP_NAME,
+            members=GRID_MEMBERS + GRID_LEFT,
+            modules=curriculum[:GRID_MODULES],
+            held=GRID_HELD,
+            planned_offset=0,
+            grid=True,
+        )
+    ]
+    others = scale.groups - 1
+    spread = scale.learners - GRID_MEMBERS - GRID_LEFT
+    for k in range(1, scale.groups):
+        plans.append(
+            _GroupPlan(
+                index=k,
+                centre=centres[k % scale.centres],
+                name=f"Group {k:03d}",
+                members=spread // others + (1 if k <= spread % others else 0),
+                modules=_modules_for(curriculum, SESSIONS_PER_GROUP),
+                held=HELD_PER_GROUP,
+                planned_offset=k % DAYS_BETWEEN_SESSIONS,
+            )
+        )
+
+    for position, centre in enumerate(centres):
+        facilitator = facilitators[position]
+        centre_plans = [plan for plan in plans if plan.centre.pk == centre.pk]
+        with transaction.atomic():
+            _build_centre(centre, facilitator, centre_plans, questions=questions, today=today, rng=rng)
+        if position % 5 == 4 or position == len(centres) - 1:
+            log(f"centres built: {position + 1}/{len(centres)}")
+    finish_database()
+
+
+def _build_centre(centre, facilitator, plans, *, questions, today, rng) -> None:
+    """A centre's groups, learners, memberships, sessions, attendance, progress and quiz results."""
+    groups = Group.objects.bulk_create(
+        [Group(centre=centre, name=plan.name, facilitator=facilitator) for plan in plans], batch_size=BATCH_SIZE
+    )
+    GroupModule.objects.bulk_create(
+        [
+            GroupModule(group=group, module=module, position=position)
+            for group, plan in zip(groups, plans, strict=True)
+            for position, (module, _lessons) in enumerate(plan.modules)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+
+    # Dates first: members must have joined before the sessions they are counted in.
+    schedules = []
+    for plan in plans:
+        lessons = [lesson for _module, module_lessons in plan.modules for lesson in module_lessons]
+        held_dates = [
+            today - datetime.timedelta(days=(plan.held - i) * DAYS_BETWEEN_SESSIONS) for i in range(plan.held)
+        ]
+        if not plan.grid:
+            held_dates = [day - datetime.timedelta(days=plan.index % DAYS_BETWEEN_SESSIONS) for day in held_dates]
+        sessions_wanted = len(lessons) if plan.grid else SESSIONS_PER_GROUP
+        later = sessions_wanted - plan.held
+        later_dates = [
+            today + datetime.timedelta(days=plan.planned_offset + j * DAYS_BETWEEN_SESSIONS) for j in range(later)
+        ]
+        schedules.append((lessons[:sessions_wanted], held_dates, later_dates))
+
+    number = centre.last_learner_number
+    learners, member_plans = [], []
+    for plan, (_lessons, held_dates, _later) in zip(plans, schedules, strict=True):
+        start = held_dates[0] if held_dates else today
+        for m in range(plan.members):
+            number += 1
+            joined = start - datetime.timedelta(days=rng.randint(1, 30))
+            left = None
+            if plan.grid and m >= GRID_MEMBERS:  # two learners who moved on part-way through
+                left = held_dates[min(12, len(held_dates) - 1)]
+            elif plan.grid and m >= GRID_MEMBERS - GRID_LATE_JOINERS:  # five who joined part-way through
+                joined = held_dates[min(10, len(held_dates) - 1)]
+            known_birth_year = rng.random() > 0.1
+            learners.append(
+                Learner(
+                    centre=centre,
+                    number=number,
+                    code=f"{centre.code}-{number:04d}",
+                    first_name=rng.choice(FIRST_NAMES),
+                    sex=rng.choice(("f", "m", "f", "m", "x")),
+                    birth_year=today.year - rng.randint(8, 17) if known_birth_year else None,
+                    age_band="" if known_birth_year else Learner.AgeBand.TEN_TO_14,
+                    joined_on=joined,
+                    status=Learner.Status.MOVED_ON if left else Learner.Status.ACTIVE,
+                    guardian_consent_on=joined,
+                    guardian_consent_recorded_by=facilitator,
+                    child_assent_on=joined,
+                    child_assent_recorded_by=facilitator,
+                )
+            )
+            member_plans.append((plan.index, joined, left, rng.choice(ATTENDANCE_CHANCES)))
+    learners = Learner.objects.bulk_create(learners, batch_size=BATCH_SIZE)
+    Centre.objects.filter(pk=centre.pk).update(last_learner_number=number)
+    group_of = {plan.index: group for plan, group in zip(plans, groups, strict=True)}
+    Membership.objects.bulk_create(
+        [
+            Membership(group=group_of[index], learner=learner, joined_on=joined, left_on=left)
+            for learner, (index, joined, left, _chance) in zip(learners, member_plans, strict=True)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    members_by_group: dict[int, list] = {}
+    for learner, (index, joined, left, chance) in zip(learners, member_plans, strict=True):
+        members_by_group.setdefault(index, []).append((learner.pk, joined, left, chance))
+
+    writer = _RowWriter()
+    now = Attendance._meta.get_field("recorded_at").get_db_prep_value(timezone.now(), connection)
+    date_field = LessonProgress._meta.get_field("completed_on")
+    for plan, group, (lessons, held_dates, later_dates) in zip(plans, groups, schedules, strict=True):
+        sessions = [
+            Session(group=group, lesson=lessons[i], date=day, status=Session.Status.HELD, delivered_by=facilitator)
+            for i, day in enumerate(held_dates)
+        ]
+        for j, day in enumerate(later_dates):
+            cancelled = not plan.grid and 3 <= j < 3 + CANCELLED_PER_GROUP
+            sessions.append(
+                Session(
+                    group=group,
+                    lesson=lessons[plan.held + j],
+                    date=day,
+                    status=Session.Status.CANCELLED if cancelled else Session.Status.PLANNED,
+                    cancel_reason="Centre closed for a public holiday" if cancelled else "",
+                )
+            )
+        sessions = Session.objects.bulk_create(sessions, batch_size=BATCH_SIZE)
+        for i, session in enumerate(sessions[: plan.held]):
+            lesson_id, day = session.lesson_id, date_field.get_db_prep_value(session.date, connection)
+            maximum = questions[lesson_id] if plan.grid or i % 5 == 0 else 0  # quizzes: first lesson of a module
+            for learner_id, joined, left, chance in members_by_group[plan.index]:
+                if joined > session.date or (left is not None and left < session.date):
+                    continue
+                came = rng.random() < chance
+                status = "present" if came else ("absent" if rng.random() < 0.85 else "excused")
+                writer.add(Attendance, (session.pk, learner_id, status, facilitator.pk, now))
+                if not came:
+                    continue
+                writer.add(LessonProgress, (learner_id, lesson_id, session.pk, day))
+                if maximum:
+                    pre = rng.randint(0, maximum)
+                    post = min(maximum, pre + rng.randint(0, 2))
+                    for kind, score in (("pre", pre), ("post", post)):
+                        writer.add(
+                            QuizResult, (session.pk, learner_id, lesson_id, kind, score, maximum, facilitator.pk, now)
+                        )
+    writer.flush()

@@ -1,0 +1,248 @@
+"""Forms for the learner registry: they validate input and call learners.services (never .save())."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from learners import services
+from learners.models import Centre, Group, Learner, Membership
+from lms import access
+
+
+def date_field(label, *, required: bool = True, initial=timezone.localdate) -> forms.DateField:
+    """A date field with the browser's date picker (ISO format), by default today."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        initial=initial,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+
+def with_blank(choices, label) -> list[tuple[str, str]]:
+    """Choices preceded by an empty one, so nothing is chosen by accident."""
+    return [("", label), *choices]
+
+
+class ServiceForm(forms.Form):
+    """A form whose submit() calls a service and turns its ValidationError into form errors."""
+
+    # Service error keys that belong to a field with another name on this form.
+    error_fields: dict[str, str] = {}
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's message next to its field when the form has it, otherwise above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            field = self.error_fields.get(key, key)
+            self.add_error(field if field in self.fields else None, messages)
+
+    def run(self, service, **kwargs):
+        """Call the service; on ValidationError show it on the form and return None."""
+        try:
+            return service(**kwargs)
+        except ValidationError as error:
+            self.add_service_error(error)
+            return None
+
+
+class LearnerFilterForm(forms.Form):
+    """Narrow the learner list by centre, status, or words in the code or first name."""
+
+    centre = forms.ModelChoiceField(
+        label=_("Centre"), queryset=Centre.objects.none(), required=False, empty_label=_("All centres")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=with_blank(Learner.Status.choices, _("All statuses"))
+    )
+    q = forms.CharField(label=_("Code or first name"), required=False, max_length=40)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = access.centres_visible_to(user)
+
+    def filter(self, learners):
+        """The learners matching the valid filters (an invalid filter is ignored)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("centre"):
+            learners = learners.filter(centre=data["centre"])
+        if data.get("status"):
+            learners = learners.filter(status=data["status"])
+        words = (data.get("q") or "").strip()
+        if words:
+            learners = learners.filter(Q(code__icontains=words) | Q(first_name__icontains=words))
+        return learners
+
+
+class LearnerDetailsForm(ServiceForm):
+    """The details a facilitator records about a learner: the minimum, and consent and assent."""
+
+    first_name = forms.CharField(
+        label=_("First name or nickname"),
+        max_length=40,
+        help_text=_("Do not write a surname, address or phone number."),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=with_blank(Learner.Sex.choices, _("Choose")))
+    birth_year = forms.IntegerField(
+        label=_("Birth year"),
+        required=False,
+        help_text=_("If the birth year is not known, choose an age band."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age band"), required=False, choices=with_blank(Learner.AgeBand.choices, _("Not needed"))
+    )
+    joined_on = date_field(_("Date joined"))
+    guardian_consent_on = date_field(
+        _("Guardian's consent given on"),
+        required=False,
+        initial=None,
+    )
+    child_assent_on = date_field(
+        _("Child's assent given on"),
+        required=False,
+        initial=None,
+    )
+
+    def details(self) -> dict:
+        """The cleaned learner details, as the services take them."""
+        names = ["first_name", "sex", "birth_year", "age_band", "joined_on", "guardian_consent_on", "child_assent_on"]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class LearnerRegisterForm(LearnerDetailsForm):
+    """Register a learner at one of the centres the user manages."""
+
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    field_order = ["centre"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        centres = access.centres_managed_by(user).filter(is_active=True)
+        self.fields["centre"].queryset = centres
+        only = list(centres[:2])
+        if len(only) == 1:
+            self.fields["centre"].initial = only[0].pk
+
+    def submit(self, *, acting_user) -> Learner | None:
+        """Register the learner; None (with errors on the form) when the service refuses."""
+        return self.run(
+            services.learner_register, centre=self.cleaned_data["centre"], acting_user=acting_user, **self.details()
+        )
+
+
+class LearnerEditForm(LearnerDetailsForm):
+    """Change a learner's details and status (the code and centre never change)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Learner.Status.choices)
+
+    def __init__(self, *args, learner: Learner, **kwargs):
+        self.learner = learner
+        kwargs.setdefault("initial", {name: getattr(learner, name) for name in services.LEARNER_FIELDS})
+        super().__init__(*args, **kwargs)
+
+    def submit(self, *, acting_user) -> Learner | None:
+        """Save the changes through learner_update; None (with errors on the form) when refused."""
+        return self.run(
+            services.learner_update,
+            learner=self.learner,
+            acting_user=acting_user,
+            status=self.cleaned_data["status"],
+            **self.details(),
+        )
+
+
+class LearnerMoveForm(ServiceForm):
+    """Move a learner from one of their current groups to another active group of the centre."""
+
+    from_group = forms.ModelChoiceField(label=_("From group"), queryset=Group.objects.none())
+    to_group = forms.ModelChoiceField(label=_("To group"), queryset=Group.objects.none())
+    on = date_field(_("On"))
+    error_fields = {"left_on": "on", "joined_on": "on"}
+
+    def __init__(self, *args, learner: Learner, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learner = learner
+        managed = access.groups_managed_by(user).filter(centre=learner.centre_id)
+        current = managed.filter(memberships__learner=learner, memberships__left_on__isnull=True).distinct()
+        self.fields["from_group"].queryset = current
+        self.fields["to_group"].queryset = managed.filter(is_active=True).exclude(pk__in=current.values("pk"))
+        only = list(current[:2])
+        if len(only) == 1:
+            self.fields["from_group"].initial = only[0].pk
+
+    def submit(self, *, acting_user) -> Membership | None:
+        """Move the learner through learner_move; None (with errors on the form) when refused."""
+        return self.run(
+            services.learner_move,
+            learner=self.learner,
+            from_group=self.cleaned_data["from_group"],
+            to_group=self.cleaned_data["to_group"],
+            on=self.cleaned_data["on"],
+            acting_user=acting_user,
+        )
+
+
+class MembersAddForm(ServiceForm):
+    """Add several learners of the group's centre to a group from one date, all or none."""
+
+    learners = forms.ModelMultipleChoiceField(
+        label=_("Learners"), queryset=Learner.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    joined_on = date_field(_("Joined on"))
+
+    def __init__(self, *args, group: Group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        # Any learner of the centre may be posted, so the service explains why one cannot join.
+        self.fields["learners"].queryset = Learner.objects.filter(centre=group.centre_id)
+
+    def candidates(self):
+        """Active learners of the centre who are not current members, for the checklist."""
+        current = Membership.objects.filter(group=self.group, left_on__isnull=True).values("learner_id")
+        return Learner.objects.filter(centre=self.group.centre_id, status=Learner.Status.ACTIVE).exclude(pk__in=current)
+
+    def chosen_ids(self) -> set[str]:
+        """The learner ids ticked in the submitted data, to keep them ticked when the form is shown again."""
+        return set(self.data.getlist("learners")) if self.is_bound else set()
+
+    def submit(self, *, acting_user) -> list[Membership] | None:
+        """Add every chosen learner in one transaction; None (nothing saved) when one is refused."""
+
+        def add_all():
+            with transaction.atomic():
+                return [
+                    services.membership_add(
+                        group=self.group,
+                        learner=learner,
+                        joined_on=self.cleaned_data["joined_on"],
+                        acting_user=acting_user,
+                    )
+                    for learner in self.cleaned_data["learners"]
+                ]
+
+        return self.run(add_all)
+
+
+class MembershipEndForm(ServiceForm):
+    """Record the day a learner left a group."""
+
+    left_on = date_field(_("Left on"))
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+
+    def submit(self, *, acting_user) -> Membership | None:
+        """End the membership through membership_end; None (with errors on the form) when refused."""
+        return self.run(
+            services.membership_end,
+            membership=self.membership,
+            left_on=self.cleaned_data["left_on"],
+            acting_user=acting_user,
+        )

@@ -1,0 +1,499 @@
+"""The access matrix: every page of the records features, as every role, on objects inside and outside
+the role's scope. Any leak fails, naming the URL, the role and the object.
+
+Two centres, A and B, each with two groups, three learners (two of them members of the first group),
+a session planned for today and a held one last week. Facilitator A works at A, facilitator B at B.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from courses import services as delivery
+from courses.models import Attendance, GroupModule, LessonProgress, QuizResult, Session
+from learners.models import Centre, Group, Learner, Membership, StaffAssignment
+from lms import roles
+from tests import factories
+
+LOGIN = "login"  # anonymous: redirected to the sign-in page
+TO_ADMIN = "to /admin/"  # redirected to the Wagtail admin (content staff)
+TO_HOME = "to /"  # redirected to the home page (no business with records)
+OK = "200"  # a page without an object: shown
+NO = "404"  # not found, whatever the object
+A, B, AB = "A", "B", "AB"  # an object page: shown for objects of these centres, 404 for the others
+
+ROLES = ("anonymous", "nobody", "editor", "reviewer", "peer", "facilitator_a", "facilitator_b", "manager", "admin")
+
+# Expected answer to a GET, per URL name, in the order of ROLES.
+MATRIX = {
+    # url name          anonymous nobody   editor    reviewer  peer     fac. A  fac. B  manager admin
+    "dashboard":        (LOGIN,   TO_HOME, TO_ADMIN, TO_ADMIN, TO_HOME, OK,     OK,     OK,     OK),
+    "group_list":       (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "group_create":     (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     NO,     OK),
+    "learner_list":     (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "learner_register": (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     NO,     OK),
+    "group_detail":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "group_edit":       (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "sessions_plan":    (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "group_progress":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "members_add":      (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "membership_end":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "learner_record":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "learner_edit":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "learner_move":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "session_run":      (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "session_scores":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "session_cancel":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "attendance_sheet": (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "score_sheet":      (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+}  # fmt: skip
+
+# The object each URL is about (None: a page without an object).
+OBJECT = {
+    "dashboard": None,
+    "group_list": None,
+    "group_create": None,
+    "learner_list": None,
+    "learner_register": None,
+    "group_detail": "group",
+    "group_edit": "group",
+    "sessions_plan": "group",
+    "group_progress": "group",
+    "members_add": "group",
+    "membership_end": "membership",
+    "learner_record": "learner",
+    "learner_edit": "learner",
+    "learner_move": "learner",
+    "session_run": "session",
+    "session_scores": "session",
+    "session_cancel": "session",
+    "attendance_sheet": "session",
+    "score_sheet": "session",
+}
+
+# URLs whose POST changes records, and the centres each role may change.
+WRITES = (
+    "group_create",
+    "learner_register",
+    "group_edit",
+    "sessions_plan",
+    "members_add",
+    "membership_end",
+    "learner_edit",
+    "learner_move",
+    "session_run",
+    "session_scores",
+    "session_cancel",
+)
+CHANGES = {"facilitator_a": {"A"}, "facilitator_b": {"B"}, "admin": {"A", "B"}}
+READS = {"facilitator_a": {"A"}, "facilitator_b": {"B"}, "manager": {"A", "B"}, "admin": {"A", "B"}}
+
+# Top-level includes of lms.urls that are not these features (framework and content pages).
+NOT_RECORDS = {"django-admin/", "admin/", "documents/", "accounts/", "i18n/", "search/"}
+
+CENTRES = {
+    "A": {"name": "Quetta drop-in", "code": "QTA", "groups": ["Alif Hawks", "Alif Owls"]},
+    "B": {"name": "Pishin CFS", "code": "PSN", "groups": ["Bay Kites", "Bay Ravens"]},
+}
+FIRST_NAMES = {"A": ["Aimal", "Arsalan", "Ayaz"], "B": ["Babrak", "Bahram", "Bakhtiar"]}
+MISSING = {"group": 999_999, "membership": 999_999, "session": 999_999, "learner": "PSN-9999"}
+
+
+# The world, built once for the module and rolled back at its end.
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Users in every role, two centres with their records, and a published curriculum."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def build_world() -> dict:
+    """Build the two centres through the services, as the admin."""
+    users = factories.role_users()
+    users["facilitator_a"] = users.pop("facilitator")
+    users["facilitator_b"] = factories.UserFactory(username="facilitator_b", role=roles.FACILITATORS)
+    admin = users["admin"]
+    curriculum = factories.published_curriculum(editor=users["editor"], reviewer=users["reviewer"])
+    first_lesson, second_lesson = curriculum["lessons"]
+    today = timezone.localdate()
+    centres = {}
+    for key, spec in CENTRES.items():
+        centre = factories.centre_with_staff(
+            name=spec["name"], code=spec["code"], staff=[users[f"facilitator_{key.lower()}"]]
+        )
+        facilitator = users[f"facilitator_{key.lower()}"]
+        built = factories.group_with_members(
+            centre=centre,
+            name=spec["groups"][0],
+            facilitator=facilitator,
+            modules=[curriculum["module"]],
+            first_names=FIRST_NAMES[key][:2],
+            acting_user=admin,
+        )
+        group = built["group"]
+        other_group = factories.group_with_members(
+            centre=centre,
+            name=spec["groups"][1],
+            facilitator=facilitator,
+            modules=[curriculum["module"]],
+            first_names=[],
+            acting_user=admin,
+        )["group"]
+        spare = factories.consenting_learner(centre=centre, first_name=FIRST_NAMES[key][2], acting_user=admin)
+        first, second = built["learners"]
+        held = delivery.session_plan(
+            group=group, lesson=second_lesson, date=today - datetime.timedelta(days=7), acting_user=admin
+        )
+        delivery.session_record(
+            session=held,
+            attendance={first.pk: Attendance.Status.PRESENT, second.pk: Attendance.Status.ABSENT},
+            delivered_by=facilitator,
+            acting_user=facilitator,
+        )
+        centres[key] = {
+            "centre": centre,
+            "group": group,
+            "other_group": other_group,
+            "learner": first,
+            "learners": built["learners"],
+            "spare": spare,
+            "membership": built["memberships"][1],
+            "session": delivery.session_plan(group=group, lesson=first_lesson, date=today, acting_user=admin),
+            "secrets": [
+                spec["name"],
+                *spec["groups"],
+                *FIRST_NAMES[key],
+                *(x.code for x in [*built["learners"], spare]),
+            ],
+        }
+    return {"users": users, "centres": centres, "curriculum": curriculum}
+
+
+def url_kwargs(world, name: str, key: str | None) -> dict:
+    """The URL arguments pointing at the object of a URL in centre `key` (or at nothing)."""
+    kind = OBJECT[name]
+    if kind is None:
+        return {}
+    objects = world["centres"][key]
+    if kind == "group":
+        return {"group_id": objects["group"].pk}
+    if kind == "membership":
+        return {"group_id": objects["group"].pk, "membership_id": objects["membership"].pk}
+    if kind == "learner":
+        return {"code": objects["learner"].code}
+    return {"session_id": objects["session"].pk}
+
+
+def missing_kwargs(name: str) -> dict:
+    """URL arguments for an object of the URL's kind that does not exist."""
+    kind = OBJECT[name]
+    if kind == "membership":
+        return {"group_id": MISSING["group"], "membership_id": MISSING["membership"]}
+    return {{"group": "group_id", "learner": "code", "session": "session_id"}[kind]: MISSING[kind]}
+
+
+def post_data(world, name: str, key: str) -> dict:
+    """A POST that the facilitator of centre `key` may make and that changes something there."""
+    objects = world["centres"][key]
+    centre, group = objects["centre"], objects["group"]
+    facilitator = world["users"][f"facilitator_{key.lower()}"]
+    today = timezone.localdate()
+    learner = {
+        "first_name": "Newname",
+        "sex": "m",
+        "birth_year": today.year - 12,
+        "age_band": "",
+        "joined_on": today.isoformat(),
+        "guardian_consent_on": today.isoformat(),
+        "child_assent_on": today.isoformat(),
+    }
+    module = world["curriculum"]["module"].pk
+    return {
+        "group_create": {"centre": centre.pk, "name": "Newcomers", "facilitator": facilitator.pk, "modules": [module]},
+        "learner_register": {"centre": centre.pk, **learner},
+        "group_edit": {"name": "Renamed", "facilitator": facilitator.pk, "modules": [module], "is_active": "on"},
+        "sessions_plan": {
+            "plan": "lesson",
+            "one-lesson": world["curriculum"]["lessons"][1].pk,
+            "one-date": (today + datetime.timedelta(days=3)).isoformat(),
+        },
+        "members_add": {"learners": [objects["spare"].pk], "joined_on": today.isoformat()},
+        "membership_end": {"left_on": today.isoformat()},
+        "learner_edit": {**learner, "status": "active"},
+        "learner_move": {"from_group": group.pk, "to_group": objects["other_group"].pk, "on": today.isoformat()},
+        "session_run": {**{f"status_{x.pk}": "absent" for x in objects["learners"]}, "notes": "Rain"},
+        "session_scores": {f"pre_{x.pk}": 1 for x in objects["learners"]},
+        "session_cancel": {"reason": "Flooded road"},
+    }[name]
+
+
+def fingerprint() -> list:
+    """Every records row and the number of audit entries: equal before and after means nothing changed."""
+    models = [
+        Centre,
+        StaffAssignment,
+        Learner,
+        Group,
+        Membership,
+        GroupModule,
+        Session,
+        Attendance,
+        LessonProgress,
+        QuizResult,
+    ]
+    rows = [list(model.objects.order_by("pk").values_list()) for model in models]
+    return [*rows, ModelLogEntry.objects.count()]
+
+
+def sign_in(client, world, role: str) -> None:
+    """Sign the test client in as the role's user (anonymous stays signed out)."""
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+
+
+def leaked(world, role: str, body: str) -> list[str]:
+    """Names and codes of centres outside the role's reading scope that appear in a page."""
+    outside = set(CENTRES) - READS.get(role, set())
+    return [secret for key in sorted(outside) for secret in world["centres"][key]["secrets"] if secret in body]
+
+
+def describe(response) -> str:
+    """A response's status and, for a redirect, where to."""
+    if response.status_code in (301, 302):
+        return f"{response.status_code} to {response.url}"
+    return str(response.status_code)
+
+
+def expected_get(name: str, role: str, key: str | None) -> tuple[int, str | None]:
+    """The expected status and, for redirects, where to (a prefix)."""
+    cell = MATRIX[name][ROLES.index(role)]
+    if cell == LOGIN:
+        return 302, reverse("login") + "?next="
+    if cell == TO_ADMIN:
+        return 302, reverse("wagtailadmin_home")
+    if cell == TO_HOME:
+        return 302, "/"
+    if cell in (OK, NO):
+        return (200 if cell == OK else 404), None
+    return (200 if key in cell else 404), None
+
+
+def get_cases():
+    """One case per URL, role and object (A, B, or none)."""
+    for name in MATRIX:
+        for role in ROLES:
+            for key in ("A", "B") if OBJECT[name] else (None,):
+                yield pytest.param(name, role, key, id=f"{name}-{role}-{key or 'none'}")
+
+
+def post_cases():
+    """One case per writing URL and object, for every role that may not change that centre."""
+    for name in WRITES:
+        for key in ("A", "B"):
+            for role in ROLES:
+                if key not in CHANGES.get(role, set()):
+                    yield pytest.param(name, role, key, id=f"{name}-{role}-{key}")
+
+
+# The matrix itself.
+
+
+def test_the_matrix_is_well_formed():
+    assert set(MATRIX) == set(OBJECT)
+    for name, cells in MATRIX.items():
+        assert len(cells) == len(ROLES), name
+        allowed = {LOGIN, NO, A, B, AB} if OBJECT[name] else {LOGIN, NO, OK, TO_ADMIN, TO_HOME}
+        assert set(cells) <= allowed, name
+
+
+def test_every_records_url_is_in_the_matrix():
+    """Adding a page to these features (or a new app's URLs) without adding it to the matrix fails here."""
+
+    def names(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                module = getattr(pattern.urlconf_module, "__name__", "")
+                if not prefix and (str(pattern.pattern) in NOT_RECORDS or module.startswith("wagtail")):
+                    continue
+                yield from names(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                if not prefix and str(pattern.pattern) in NOT_RECORDS:
+                    continue
+                yield pattern.name or f"<unnamed {route}>"
+
+    found = set(names(get_resolver().url_patterns))
+    assert found - set(MATRIX) == set(), "URLs missing from the access matrix"
+    assert set(MATRIX) - found == set(), "URLs in the access matrix that no longer exist"
+
+
+# Reading: every URL, as every role, on objects of both centres.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role", "key"), list(get_cases()))
+def test_get(client, world, name, role, key):
+    sign_in(client, world, role)
+    url = reverse(name, kwargs=url_kwargs(world, name, key))
+    status, location = expected_get(name, role, key)
+    response = client.get(url)
+    case = f"GET {name} ({url}) as {role} on {key or 'no object'}"
+    assert response.status_code == status, f"{case}: expected {status}, got {describe(response)}"
+    if location is not None:
+        assert response.url.startswith(location), f"{case}: expected a redirect to {location}, got {response.url}"
+    if status == 200:
+        found = leaked(world, role, response.content.decode())
+        assert not found, f"{case}: the page shows {found}, from a centre outside the role's scope"
+
+
+# Writing: every write, as every role that may not make it, changes nothing.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role", "key"), list(post_cases()))
+def test_post_out_of_scope_changes_nothing(client, world, name, role, key):
+    sign_in(client, world, role)
+    url = reverse(name, kwargs=url_kwargs(world, name, key))
+    before = fingerprint()
+    response = client.post(url, post_data(world, name, key))
+    case = f"POST {name} ({url}) as {role} on {key}"
+    if role == "anonymous":
+        assert response.status_code == 302, f"{case}: expected a redirect to sign in, got {describe(response)}"
+        assert response.url.startswith(reverse("login")), f"{case}: redirected to {response.url}"
+    elif OBJECT[name] is None and role.startswith("facilitator"):
+        # A facilitator of the other centre reaches the form, but cannot choose this centre.
+        assert response.status_code == 200, f"{case}: expected the form again with an error, got {describe(response)}"
+    else:
+        assert response.status_code == 404, f"{case}: expected 404, got {describe(response)}"
+    assert fingerprint() == before, f"{case}: records changed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", WRITES)
+@pytest.mark.parametrize("role", ["facilitator_a", "admin"])
+def test_the_same_post_by_someone_who_may_changes_something(client, world, name, role):
+    """The control for the test above: its POSTs are real changes when the centre's staff make them."""
+    sign_in(client, world, role)
+    url = reverse(name, kwargs=url_kwargs(world, name, "A"))
+    before = fingerprint()
+    response = client.post(url, post_data(world, name, "A"))
+    assert response.status_code == 302, f"POST {name} as {role}: expected success, got {describe(response)}"
+    assert fingerprint() != before, f"POST {name} as {role}: nothing changed"
+
+
+# A 404 for an object outside the scope is the same as for an object that does not exist.
+
+
+def normalised(response, url: str) -> str:
+    """The page, without what differs between any two requests (CSRF tokens, the requested path)."""
+    body = response.content.decode().replace(url, "PATH")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', body)
+
+
+def not_found_cases():
+    """Object URLs as facilitator A on B's objects, and as the manager and an editor on A's."""
+    for name, kind in OBJECT.items():
+        if kind is None:
+            continue
+        yield pytest.param(name, "facilitator_a", "B", id=f"{name}-facilitator_a-B")
+        yield pytest.param(name, "editor", "A", id=f"{name}-editor-A")
+        if MATRIX[name][ROLES.index("manager")] == NO:
+            yield pytest.param(name, "manager", "A", id=f"{name}-manager-A")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role", "key"), list(not_found_cases()))
+def test_an_object_out_of_scope_looks_like_one_that_does_not_exist(client, world, name, role, key):
+    sign_in(client, world, role)
+    outside_url = reverse(name, kwargs=url_kwargs(world, name, key))
+    missing_url = reverse(name, kwargs=missing_kwargs(name))
+    outside, missing = client.get(outside_url), client.get(missing_url)
+    case = f"GET {name} as {role} on {key}"
+    assert (outside.status_code, missing.status_code) == (404, 404), case
+    assert normalised(outside, outside_url) == normalised(missing, missing_url), f"{case}: the 404 pages differ"
+    # The page may repeat the address the user asked for, but nothing else about the object.
+    found = [s for s in world["centres"][key]["secrets"] if s in normalised(outside, outside_url)]
+    assert not found, f"{case}: the 404 page names {found}"
+
+
+# Reaching into another centre from a page of one's own.
+
+
+@pytest.mark.django_db
+def test_facilitator_cannot_end_another_centres_membership_through_their_own_group(client, world):
+    sign_in(client, world, "facilitator_a")
+    kwargs = {"group_id": world["centres"]["A"]["group"].pk, "membership_id": world["centres"]["B"]["membership"].pk}
+    before = fingerprint()
+    assert client.get(reverse("membership_end", kwargs=kwargs)).status_code == 404
+    response = client.post(reverse("membership_end", kwargs=kwargs), {"left_on": timezone.localdate().isoformat()})
+    assert response.status_code == 404
+    assert fingerprint() == before
+
+
+def cross_centre_posts(world) -> dict:
+    """POSTs by facilitator A, on A's pages, that name B's centre, learners or groups."""
+    a, b = world["centres"]["A"], world["centres"]["B"]
+    today = timezone.localdate().isoformat()
+    group_create = post_data(world, "group_create", "A") | {"centre": b["centre"].pk}
+    learner_register = post_data(world, "learner_register", "A") | {"centre": b["centre"].pk}
+    return {
+        "group in B": ("group_create", {}, group_create),
+        "learner in B": ("learner_register", {}, learner_register),
+        "B's facilitator": (
+            "group_edit",
+            {"group_id": a["group"].pk},
+            post_data(world, "group_edit", "A") | {"facilitator": world["users"]["facilitator_b"].pk},
+        ),
+        "B's learner as a member": (
+            "members_add",
+            {"group_id": a["group"].pk},
+            {"learners": [b["spare"].pk], "joined_on": today},
+        ),
+        "to B's group": (
+            "learner_move",
+            {"code": a["learner"].code},
+            {"from_group": a["group"].pk, "to_group": b["other_group"].pk, "on": today},
+        ),
+        "from B's group": (
+            "learner_move",
+            {"code": a["learner"].code},
+            {"from_group": b["group"].pk, "to_group": a["other_group"].pk, "on": today},
+        ),
+        "attendance of B's learner": (
+            "session_run",
+            {"session_id": a["session"].pk},
+            {**post_data(world, "session_run", "A"), f"status_{b['spare'].pk}": "present"},
+        ),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "what",
+    [
+        "group in B",
+        "learner in B",
+        "B's facilitator",
+        "B's learner as a member",
+        "to B's group",
+        "from B's group",
+        "attendance of B's learner",
+    ],
+)
+def test_facilitator_cannot_reach_another_centre_from_their_own_pages(client, world, what):
+    sign_in(client, world, "facilitator_a")
+    name, kwargs, data = cross_centre_posts(world)[what]
+    before = fingerprint()
+    response = client.post(reverse(name, kwargs=kwargs), data)
+    assert response.status_code == 200, f"POST {name} naming {what}: expected the form with an error"
+    assert fingerprint() == before, f"POST {name} naming {what}: records changed"
+    found = leaked(world, "facilitator_a", response.content.decode())
+    assert not found, f"POST {name} naming {what}: the page shows {found}"
