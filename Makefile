@@ -46,7 +46,9 @@ test: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 	@test -x "$(CHROMIUM)" || echo "Chromium is not installed at $(CHROMIUM): browser tests will be SKIPPED (apt-get install -y chromium)."
 	$(VENV)/bin/pytest -m "not browser"
-	$(VENV)/bin/pytest -m browser
+	@# Each browser test file in its own run: a live-server test's database restore only holds for the
+	@# first such test in a process (Playwright's event loop hands Django a new connection).
+	@for f in tests/e2e/test_*.py; do $(VENV)/bin/pytest -m browser $$f || exit 1; done
 
 # Its own database: a fresh SQLite file in bench/ unless DATABASE_URL is already set (its name must
 # contain "bench", since it is wiped). Options go in BENCH_ARGS, for example BENCH_ARGS="--scale 0.1".

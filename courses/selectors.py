@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Length, RowNumber, Substr
 
 from courses.models import Attendance, GroupModule, LessonPage, LessonProgress, ModulePage, QuizResult, Session
 from learners.models import Group, Learner, Membership
@@ -42,17 +42,20 @@ def lessons_of_modules(modules: list[ModulePage]) -> dict[int, list[LessonPage]]
     return lessons
 
 
-def lesson_counts(module_paths_and_depths) -> dict[str, int]:
+def lesson_counts(module_paths) -> dict[str, int]:
     """How many live lessons each module has, by module path, counted in the database (one query)."""
-    condition = Q()
-    for path, depth in module_paths_and_depths:
-        condition |= Q(path__startswith=path, depth=depth + 1)
-    if not condition:
+    paths = list(module_paths)
+    if not paths:
         return {}
-    counts: dict[str, int] = defaultdict(int)
-    for path in LessonPage.objects.live().filter(condition).values_list("path", flat=True):
-        counts[path[: -LessonPage.steplen]] += 1
-    return counts
+    return dict(
+        LessonPage.objects.live()
+        .annotate(parent_path=Substr("path", 1, Length("path") - LessonPage.steplen))
+        .filter(parent_path__in=paths)
+        .order_by()
+        .values("parent_path")
+        .annotate(n=Count("id"))
+        .values_list("parent_path", "n")
+    )
 
 
 def group_follows_lesson(group: Group, lesson: LessonPage) -> bool:
@@ -217,7 +220,7 @@ def group_summaries(groups) -> list[GroupSummary]:
     }
     lesson_count: dict[int, int] = defaultdict(int)
     per_module = lesson_counts(
-        GroupModule.objects.filter(group_id__in=ids).values_list("module__path", "module__depth").distinct()
+        GroupModule.objects.filter(group_id__in=ids).order_by().values_list("module__path", flat=True).distinct()
     )
     for group_id, path in GroupModule.objects.filter(group_id__in=ids).values_list("group_id", "module__path"):
         lesson_count[group_id] += per_module.get(path, 0)
