@@ -38,7 +38,7 @@ def lessons_of_modules(modules: list[ModulePage]) -> dict[int, list[LessonPage]]
         condition |= Q(path__startswith=module.path, depth=module.depth + 1)
     lessons: dict[int, list[LessonPage]] = {module.pk: [] for module in modules}
     for lesson in LessonPage.objects.live().filter(condition).order_by("path"):
-        lessons[by_path[lesson.path[: -LessonPage.steplen]]].append(lesson)
+        lessons[by_path[lesson.module_path]].append(lesson)
     return lessons
 
 
@@ -60,7 +60,7 @@ def lesson_counts(module_paths) -> dict[str, int]:
 
 def group_follows_lesson(group: Group, lesson: LessonPage) -> bool:
     """True when the lesson belongs to a module the group follows."""
-    return GroupModule.objects.filter(group=group, module__path=lesson.path[: -LessonPage.steplen]).exists()
+    return GroupModule.objects.filter(group=group, module__path=lesson.module_path).exists()
 
 
 def member_ids_on(group: Group, day: datetime.date) -> list[int]:
@@ -310,11 +310,11 @@ def learner_record(learner: Learner) -> LearnerRecord:
     )
     present = [a for a in attendance if a.status == PRESENT]
     progress = list(LessonProgress.objects.filter(learner=learner).select_related("lesson").order_by("lesson__path"))
-    module_paths = {p.lesson.path[: -LessonPage.steplen] for p in progress}
+    module_paths = {p.lesson.module_path for p in progress}
     modules = {m.path: m for m in ModulePage.objects.filter(path__in=module_paths)}
     by_module: dict[str, list[LessonProgress]] = defaultdict(list)
     for item in progress:
-        by_module[item.lesson.path[: -LessonPage.steplen]].append(item)
+        by_module[item.lesson.module_path].append(item)
     results = list(
         QuizResult.objects.filter(learner=learner)
         .select_related("lesson", "session")

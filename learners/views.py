@@ -33,7 +33,7 @@ def learner_list(request):
     context = {
         "filters": filters,
         "page": page,
-        "can_register": access.centres_managed_by(request.user).exists(),
+        "can_register": access.manages_any_centre(request.user),
     }
     return render(request, "learners/learner_list.html", context)
 
@@ -41,7 +41,7 @@ def learner_list(request):
 @login_required
 def learner_register(request):
     """Register a learner at one of the user's centres, then open their record."""
-    if not access.centres_managed_by(request.user).exists():
+    if not access.manages_any_centre(request.user):
         raise Http404
     form = LearnerRegisterForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

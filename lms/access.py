@@ -73,6 +73,16 @@ def centres_managed_by(user: User | AnonymousUser) -> QuerySet:
     return Centre.objects.none()
 
 
+def manages_any_centre(user: User | AnonymousUser) -> bool:
+    """Whether the user may change records at one centre at least (register, create groups, run sessions)."""
+    return centres_managed_by(user).exists()
+
+
+def can_manage_centre(user: User | AnonymousUser, centre_id: int) -> bool:
+    """Whether the user may change the records of this centre (its learners, groups and sessions)."""
+    return centres_managed_by(user).filter(pk=centre_id).exists()
+
+
 def learners_visible_to(user: User | AnonymousUser) -> QuerySet:
     """Learners the user may read."""
     from learners.models import Learner

@@ -1,10 +1,20 @@
-"""Test data builders: users in roles (factory-boy) and a small published curriculum."""
+"""Test data builders: users in roles (factory-boy), a small published curriculum, and centre records
+(centres, learners, groups, held sessions) built through the same services users call."""
+
+import datetime
+import itertools
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from django.utils.text import slugify
 
+from courses import selectors
 from courses.blocks import LessonStreamBlock
 from courses.models import CurriculumIndexPage, LessonPage, ModulePage, Topic
+from courses.services import group_modules_set, session_plan, session_record
+from learners.models import Centre, Learner, Membership, StaffAssignment
+from learners.services import group_create, learner_register, membership_add
 from lms import roles
 
 PASSWORD = "test-pass-123"
@@ -121,91 +131,7 @@ def published_curriculum(*, editor: User, reviewer: User) -> dict:
     return {"index": index, "module": module, "lessons": [first, second]}
 
 
-# Records: centres, consenting learners and groups, built through the services (access and run-session tests).
-
-
-def centre_with_staff(*, name: str, code: str, staff=()):
-    """A centre, with the given users assigned to work there."""
-    from learners.models import Centre, StaffAssignment
-
-    centre = Centre.objects.create(name=name, code=code)
-    for user in staff:
-        StaffAssignment.objects.create(user=user, centre=centre)
-    return centre
-
-
-def consenting_learner(*, centre, first_name: str, acting_user: User, joined_days_ago: int = 60, age: int = 12):
-    """A learner registered at a centre with the guardian's consent and the child's assent."""
-    import datetime
-
-    from django.utils import timezone
-
-    from learners import services
-
-    day = timezone.localdate() - datetime.timedelta(days=joined_days_ago)
-    return services.learner_register(
-        centre=centre,
-        first_name=first_name,
-        sex="m",
-        birth_year=timezone.localdate().year - age,
-        joined_on=day,
-        guardian_consent_on=day,
-        child_assent_on=day,
-        acting_user=acting_user,
-    )
-
-
-def group_with_members(
-    *, centre, name: str, facilitator: User, modules, first_names, acting_user: User, joined_days_ago: int = 30
-) -> dict:
-    """A group at a centre following the modules, with one consenting learner per first name as a member."""
-    import datetime
-
-    from django.utils import timezone
-
-    from courses import services as delivery
-    from learners import services
-
-    group = services.group_create(centre=centre, name=name, facilitator=facilitator, acting_user=acting_user)
-    delivery.group_modules_set(group=group, modules=modules, acting_user=acting_user)
-    joined_on = timezone.localdate() - datetime.timedelta(days=joined_days_ago)
-    learners, memberships = [], []
-    for first_name in first_names:
-        learner = consenting_learner(centre=centre, first_name=first_name, acting_user=acting_user)
-        learners.append(learner)
-        memberships.append(
-            services.membership_add(group=group, learner=learner, joined_on=joined_on, acting_user=acting_user)
-        )
-    return {"group": group, "learners": learners, "memberships": memberships}
-
-
-def learner_without_consent(*, centre, first_name: str, acting_user: User, age: int = 12):
-    """A learner registered at a centre with neither the guardian's consent nor the child's assent."""
-    import datetime
-
-    from django.utils import timezone
-
-    from learners import services
-
-    return services.learner_register(
-        centre=centre,
-        first_name=first_name,
-        sex="m",
-        birth_year=timezone.localdate().year - age,
-        joined_on=timezone.localdate() - datetime.timedelta(days=60),
-        acting_user=acting_user,
-    )
-
-
-# --- Learners, groups and delivery (issue 3: service and selector tests) ---
-import datetime  # noqa: E402
-import itertools  # noqa: E402
-
-from django.utils import timezone  # noqa: E402
-
-from courses.services import group_modules_set  # noqa: E402
-from learners.models import Centre, Learner, Membership, StaffAssignment  # noqa: E402
-from learners.services import group_create, learner_register, membership_add  # noqa: E402
+# --- Centre records, built through the services ---
 
 _group_numbers = itertools.count(1)
 
@@ -226,6 +152,14 @@ def assign(user: User, centre: Centre) -> StaffAssignment:
     return StaffAssignment.objects.get_or_create(user=user, centre=centre)[0]
 
 
+def centre_with_staff(*, name: str, code: str, staff=()) -> Centre:
+    """A centre, with the given users assigned to work there."""
+    centre = make_centre(code, name=name)
+    for user in staff:
+        assign(user, centre)
+    return centre
+
+
 def make_learner(centre: Centre, acting_user: User, *, consent: bool = True, **fields) -> Learner:
     """Register a 12-year-old learner (through the service) who joined a year ago, with consent and assent."""
     fields.setdefault("joined_on", days_ago(365))
@@ -237,6 +171,29 @@ def make_learner(centre: Centre, acting_user: User, *, consent: bool = True, **f
         fields.setdefault("guardian_consent_on", fields["joined_on"])
         fields.setdefault("child_assent_on", fields["joined_on"])
     return learner_register(centre=centre, acting_user=acting_user, **fields)
+
+
+def consenting_learner(*, centre, first_name: str, acting_user: User, joined_days_ago: int = 60, age: int = 12):
+    """A learner registered at a centre with the guardian's consent and the child's assent."""
+    return make_learner(
+        centre,
+        acting_user,
+        first_name=first_name,
+        joined_on=days_ago(joined_days_ago),
+        birth_year=timezone.localdate().year - age,
+    )
+
+
+def learner_without_consent(*, centre, first_name: str, acting_user: User, age: int = 12):
+    """A learner registered at a centre with neither the guardian's consent nor the child's assent."""
+    return make_learner(
+        centre,
+        acting_user,
+        consent=False,
+        first_name=first_name,
+        joined_on=days_ago(60),
+        birth_year=timezone.localdate().year - age,
+    )
 
 
 def make_group(centre: Centre, facilitator: User, modules=(), *, name: str = "", acting_user: User | None = None):
@@ -259,10 +216,20 @@ def add_members(group, learners, *, joined_on: datetime.date | None = None, acti
     ]
 
 
+def group_with_members(
+    *, centre, name: str, facilitator: User, modules, first_names, acting_user: User, joined_days_ago: int = 30
+) -> dict:
+    """A group at a centre following the modules, with one consenting learner per first name as a member."""
+    group = make_group(centre, facilitator, modules, name=name, acting_user=acting_user)
+    learners = [
+        consenting_learner(centre=centre, first_name=first_name, acting_user=acting_user) for first_name in first_names
+    ]
+    memberships = add_members(group, learners, joined_on=days_ago(joined_days_ago), acting_user=acting_user)
+    return {"group": group, "learners": learners, "memberships": memberships}
+
+
 def published_module(title: str, lesson_titles: list[str], *, editor: User, reviewer: User, quiz: bool = False):
     """Another published module under the curriculum index, with simple lessons."""
-    from django.utils.text import slugify
-
     index = CurriculumIndexPage.objects.get()
     module = ModulePage(
         title=title,
@@ -290,14 +257,8 @@ def published_module(title: str, lesson_titles: list[str], *, editor: User, revi
     return module, lessons
 
 
-# --- Held sessions (issue 3: run-session views and query-count tests) ---
-
-
 def held_session(*, group, lesson, day: datetime.date, acting_user: User, absent=()):
     """Plan a session and record it as held (through the services): everyone present except `absent` learners."""
-    from courses import selectors
-    from courses.services import session_plan, session_record
-
     session = session_plan(group=group, lesson=lesson, date=day, acting_user=acting_user)
     absent_ids = {learner.pk for learner in absent}
     attendance = {

@@ -176,6 +176,11 @@ class LessonPage(Page):
         ]
 
     @property
+    def module_path(self) -> str:
+        """The tree path of the module this lesson belongs to (its parent page)."""
+        return self.path[: -self.steplen]
+
+    @property
     def objectives_list(self) -> list[str]:
         """Objectives as a list."""
         return split_lines(self.objectives)

@@ -72,7 +72,7 @@ def dashboard(request):
         "courses/dashboard.html",
         {
             "sections": sections,
-            "can_run": access.centres_managed_by(user).exists(),
+            "can_run": access.manages_any_centre(user),
             "summaries": selectors.group_summaries(groups),
             "missing": selectors.learners_missing_recent_sessions(groups),
             "centres": centres,
@@ -92,7 +92,7 @@ def group_list(request):
         "courses/group_list.html",
         {
             "summaries": selectors.group_summaries(groups),
-            "can_create": access.centres_managed_by(request.user).exists(),
+            "can_create": access.manages_any_centre(request.user),
         },
     )
 
@@ -129,7 +129,7 @@ def _group_initial(request, group):
 @login_required
 def group_create(request):
     """Create a group at one of the centres the user manages."""
-    if not access.centres_managed_by(request.user).exists():
+    if not access.manages_any_centre(request.user):
         raise Http404
     return _group_form_page(request)
 
@@ -147,7 +147,7 @@ def group_detail(request, group_id):
     group = get_object_or_404(
         access.groups_visible_to(request.user).select_related("centre", "facilitator"), pk=group_id
     )
-    can_manage = access.groups_managed_by(request.user).filter(pk=group.pk).exists()
+    can_manage = access.can_manage_centre(request.user, group.centre_id)
     members = list(
         Membership.objects.filter(group=group, left_on__isnull=True).select_related("learner").order_by("learner__code")
     )
@@ -232,6 +232,6 @@ def learner_record(request, code):
             "progress": [
                 (module, items, len(lessons.get(module.pk, []))) for module, items in record.progress_by_module
             ],
-            "can_manage": access.learners_managed_by(request.user).filter(pk=learner.pk).exists(),
+            "can_manage": access.can_manage_centre(request.user, learner.centre_id),
         },
     )

@@ -30,12 +30,12 @@ def _session(request, session_id: int) -> Session:
 
 def _can_manage(user, session: Session) -> bool:
     """Whether the user may change this session (programme managers only read)."""
-    return access.sessions_managed_by(user).filter(pk=session.pk).exists()
+    return access.can_manage_centre(user, session.group.centre_id)
 
 
 def _module_of(lesson: LessonPage) -> ModulePage | None:
     """The module a lesson belongs to (its parent page)."""
-    return ModulePage.objects.filter(path=lesson.path[: -LessonPage.steplen]).first()
+    return ModulePage.objects.filter(path=lesson.module_path).first()
 
 
 def _session_context(session: Session, **extra) -> dict:
@@ -129,39 +129,36 @@ def _facilitator_name(session: Session) -> str:
     return person.get_full_name() or person.get_username()
 
 
-@login_required
-def attendance_sheet(request, session_id: int):
-    """A printable attendance sheet for the paper fallback."""
+def _sheet(request, session_id: int, template: str, **extra):
+    """A printable sheet of a session's members for the paper fallback (reading only)."""
     session = _session(request, session_id)  # out of scope: 404 whatever the method
     if request.method not in READS:
         return HttpResponseNotAllowed(READS)
-    return render(
-        request,
-        "courses/attendance_sheet.html",
-        _session_context(
-            session,
-            members=selectors.members_on(session.group, session.date),
-            facilitator_name=_facilitator_name(session),
-            statuses=Attendance.Status.choices,
-        ),
+    context = _session_context(
+        session,
+        members=selectors.members_on(session.group, session.date),
+        facilitator_name=_facilitator_name(session),
+        **{name: make(session) for name, make in extra.items()},
+    )
+    return render(request, template, context)
+
+
+@login_required
+def attendance_sheet(request, session_id: int):
+    """A printable attendance sheet for the paper fallback."""
+    return _sheet(
+        request, session_id, "courses/attendance_sheet.html", statuses=lambda session: Attendance.Status.choices
     )
 
 
 @login_required
 def score_sheet(request, session_id: int):
     """A printable pre- and post-test score sheet for the paper fallback."""
-    session = _session(request, session_id)  # out of scope: 404 whatever the method
-    if request.method not in READS:
-        return HttpResponseNotAllowed(READS)
-    return render(
+    return _sheet(
         request,
+        session_id,
         "courses/score_sheet.html",
-        _session_context(
-            session,
-            members=selectors.members_on(session.group, session.date),
-            facilitator_name=_facilitator_name(session),
-            maximum=selectors.quiz_question_count(session.lesson),
-        ),
+        maximum=lambda session: selectors.quiz_question_count(session.lesson),
     )
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses import services as course_services
-from courses.models import CurriculumIndexPage, LessonPage, ModulePage, Session, Topic
+from courses.models import Session
 from learners import services as learner_services
 from learners.models import Centre, Group, StaffAssignment
 from lms import roles
@@ -27,39 +27,15 @@ def days(n: int) -> datetime.date:
 
 def second_module(*, editor, reviewer) -> dict:
     """Another published module ("Clean hands") with two lessons, which the main group does not follow."""
-    index = CurriculumIndexPage.objects.get()
-    module = ModulePage(
-        title="Clean hands",
-        slug="clean-hands",
-        topic=Topic.objects.get(slug="self-protection"),
-        summary="Washing hands keeps us well.",
-        learning_outcomes="I can wash my hands",
+    module, lessons = factories.published_module(
+        "Clean hands", ["Soap and water", "When to wash"], editor=editor, reviewer=reviewer
     )
-    index.add_child(instance=module)
-    factories.publish(module, editor=editor, reviewer=reviewer)
-    lessons = []
-    for title in ("Soap and water", "When to wash"):
-        lesson = LessonPage(
-            title=title, objectives="Wash hands", body=factories.lesson_body(with_note=False, with_quiz=False)
-        )
-        module.add_child(instance=lesson)
-        factories.publish(lesson, editor=editor, reviewer=reviewer)
-        lessons.append(lesson)
     return {"module": module, "lessons": lessons}
 
 
 def register(centre, name, user):
     """A learner with consent and assent, joined two months ago."""
-    return learner_services.learner_register(
-        centre=centre,
-        first_name=name,
-        sex="m",
-        birth_year=TODAY.year - 12,
-        joined_on=days(-60),
-        guardian_consent_on=days(-60),
-        child_assent_on=days(-60),
-        acting_user=user,
-    )
+    return factories.consenting_learner(centre=centre, first_name=name, acting_user=user)
 
 
 def hold(group, lesson, day, attendance, user):

@@ -7,7 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from courses.models import CurriculumIndexPage, LessonPage, ModulePage, Topic
+from courses.models import LessonPage, ModulePage
+from tests import factories
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -24,16 +25,9 @@ RIGHT_ANSWER = "Tell an adult I trust"
 @pytest.fixture
 def module(users):
     """A live module, under the curriculum index, to add the lesson to."""
-    index = CurriculumIndexPage.objects.get()
-    module = ModulePage(
-        title="Keeping safe",
-        slug="keeping-safe",
-        topic=Topic.objects.get(slug="self-protection"),
-        summary="Safe and unsafe touch, secrets and trusted adults.",
-        learning_outcomes="I can tell a safe secret from an unsafe one",
+    module, _lessons = factories.published_module(
+        "Keeping safe", [], editor=users["editor"], reviewer=users["reviewer"]
     )
-    index.add_child(instance=module)
-    module.save_revision(user=users["editor"]).publish(user=users["reviewer"])
     return module
 
 
