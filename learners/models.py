@@ -145,6 +145,15 @@ class Group(models.Model):
         related_name="led_groups",
         verbose_name=_("facilitator"),
     )
+    peer_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="peer_led_groups",
+        verbose_name=_("peer educator"),
+        help_text=_("A peer educator who leads this group's sessions, supervised by the facilitator."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,7 +6,9 @@ outside a user's scope is answered with 404 by the views (its existence is not r
 - administrators (superusers): everything;
 - programme managers: read every centre, change nothing here;
 - facilitators: read and change the centres they are assigned to;
-- content editors and reviewers, peer educators (for now) and anyone else: no learner data.
+- peer educators (active ones): the groups they lead, those groups' sessions and members (code and
+  first name only, through the group pages), and their own social action projects;
+- content editors and reviewers and anyone else: no learner data.
 """
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -83,6 +85,28 @@ def can_manage_centre(user: User | AnonymousUser, centre_id: int) -> bool:
     return centres_managed_by(user).filter(pk=centre_id).exists()
 
 
+def is_active_peer_educator(user: User | AnonymousUser) -> bool:
+    """A signed-in peer educator whose pathway status is active (paused or stepped down: no access)."""
+    if not has_role(user, roles.PEER_EDUCATORS):
+        return False
+    cached = getattr(user, "_lms_active_peer", None)
+    if cached is None:
+        from peer_educators.models import PeerEducator
+
+        cached = PeerEducator.objects.filter(user=user, status=PeerEducator.Status.ACTIVE).exists()
+        user._lms_active_peer = cached
+    return cached
+
+
+def groups_led_by_peer(user: User | AnonymousUser) -> QuerySet:
+    """The groups an active peer educator leads."""
+    from learners.models import Group
+
+    if not is_active_peer_educator(user):
+        return Group.objects.none()
+    return Group.objects.filter(peer_leader=user, is_active=True)
+
+
 def learners_visible_to(user: User | AnonymousUser) -> QuerySet:
     """Learners the user may read."""
     from learners.models import Learner
@@ -98,9 +122,11 @@ def learners_managed_by(user: User | AnonymousUser) -> QuerySet:
 
 
 def groups_visible_to(user: User | AnonymousUser) -> QuerySet:
-    """Groups the user may read."""
+    """Groups the user may read: those of their centres, or those they lead as a peer educator."""
     from learners.models import Group
 
+    if is_active_peer_educator(user):
+        return groups_led_by_peer(user)
     return Group.objects.filter(centre__in=centres_visible_to(user))
 
 
@@ -115,6 +141,8 @@ def sessions_visible_to(user: User | AnonymousUser) -> QuerySet:
     """Sessions the user may read."""
     from courses.models import Session
 
+    if is_active_peer_educator(user):
+        return Session.objects.filter(group__in=groups_led_by_peer(user))
     return Session.objects.filter(group__centre__in=centres_visible_to(user))
 
 
@@ -123,3 +151,55 @@ def sessions_managed_by(user: User | AnonymousUser) -> QuerySet:
     from courses.models import Session
 
     return Session.objects.filter(group__centre__in=centres_managed_by(user))
+
+
+def sessions_runnable_by(user: User | AnonymousUser) -> QuerySet:
+    """Sessions the user may record attendance and quiz scores for: their centres', or their peer groups'."""
+    from courses.models import Session
+
+    if is_active_peer_educator(user):
+        return Session.objects.filter(group__in=groups_led_by_peer(user))
+    return sessions_managed_by(user)
+
+
+def can_run_session(user: User | AnonymousUser, session) -> bool:
+    """Whether the user may record this session's attendance and scores."""
+    return sessions_runnable_by(user).filter(pk=session.pk).exists()
+
+
+def projects_visible_to(user: User | AnonymousUser) -> QuerySet:
+    """Social action projects the user may read: all, their centres', or (peer educators) their own."""
+    from peer_educators.models import Project
+
+    if is_active_peer_educator(user):
+        return Project.objects.filter(team__learner__peer_educator__user=user)
+    return Project.objects.filter(centre__in=centres_visible_to(user))
+
+
+def projects_managed_by(user: User | AnonymousUser) -> QuerySet:
+    """Projects the user may approve or abandon: facilitators of the centre and administrators."""
+    from peer_educators.models import Project
+
+    return Project.objects.filter(centre__in=centres_managed_by(user))
+
+
+def projects_worked_on_by(user: User | AnonymousUser) -> QuerySet:
+    """Projects the user may log activities for, plan and complete: their team's (peer educators) or their centres'."""
+
+    if is_active_peer_educator(user):
+        return projects_visible_to(user)
+    return projects_managed_by(user)
+
+
+def peer_educators_visible_to(user: User | AnonymousUser) -> QuerySet:
+    """Peer educators whose pathway, sessions and observations the user may read."""
+    from peer_educators.models import PeerEducator
+
+    return PeerEducator.objects.filter(learner__centre__in=centres_visible_to(user))
+
+
+def peer_educators_managed_by(user: User | AnonymousUser) -> QuerySet:
+    """Peer educators the user may promote, pause, step down or observe: facilitators of their centre."""
+    from peer_educators.models import PeerEducator
+
+    return PeerEducator.objects.filter(learner__centre__in=centres_managed_by(user))

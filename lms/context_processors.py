@@ -4,5 +4,7 @@ from lms import access
 
 
 def navigation(request):
-    """Flags for the header: whether to show the records pages (dashboard, groups, learners)."""
-    return {"uses_records": access.uses_records(request.user)}
+    """Flags for the header: whether to show the records pages (dashboard, groups, learners) or the peer area."""
+    uses_records = access.uses_records(request.user)
+    # Peer educators never use records; checking that first spares other users the peer query.
+    return {"uses_records": uses_records, "is_peer": not uses_records and access.is_active_peer_educator(request.user)}

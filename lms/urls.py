@@ -18,6 +18,7 @@ urlpatterns = [
     path("search/", home_views.search, name="search"),
     path("", include("learners.urls")),
     path("", include("courses.urls")),
+    path("", include("peer_educators.urls")),
 ]
 
 if settings.DEBUG:

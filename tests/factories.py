@@ -266,3 +266,48 @@ def held_session(*, group, lesson, day: datetime.date, acting_user: User, absent
         for learner_id in selectors.member_ids_on(group, day)
     }
     return session_record(session=session, attendance=attendance, delivered_by=acting_user, acting_user=acting_user)
+
+
+# --- Peer educators and social action projects (issue 4) ---
+
+
+def topic_module(title: str, lesson_titles: list[str], *, topic: str, editor: User, reviewer: User, quiz: bool = True):
+    """A published module of a topic (for example "peer-education"), whose lessons each have a one-question quiz."""
+    module, lessons = published_module(title, lesson_titles, editor=editor, reviewer=reviewer, quiz=quiz)
+    ModulePage.objects.filter(pk=module.pk).update(topic=Topic.objects.get(slug=topic))
+    module.refresh_from_db()
+    return module, lessons
+
+
+def train(group, lessons, *, acting_user: User, first_day: int = 40, absent=(), post: dict | None = None):
+    """Hold one session of each lesson for the group, a day apart from `first_day` days ago (the `absent`
+    learners absent), and record post-test scores out of 1 for the learners in `post` ({learner: score})."""
+    from courses.services import quiz_results_record
+
+    sessions = []
+    for i, lesson in enumerate(lessons):
+        session = held_session(
+            group=group, lesson=lesson, day=days_ago(first_day - i), acting_user=acting_user, absent=absent
+        )
+        if post:
+            quiz_results_record(
+                session=session,
+                scores={learner.pk: {"pre": None, "post": score} for learner, score in post.items()},
+                acting_user=acting_user,
+            )
+        sessions.append(session)
+    return sessions
+
+
+def promoted_peer(*, centre: Centre, facilitator: User, module, lessons, first_name: str = "Zarak", age: int = 17):
+    """A learner trained in the module's lessons (in their own training group, all present, full post-test
+    scores) and promoted by the facilitator. Returns (peer educator, one-time password)."""
+    from peer_educators.services import peer_educator_promote
+
+    learner = consenting_learner(centre=centre, first_name=first_name, acting_user=facilitator, age=age)
+    group = make_group(centre, facilitator, [module], name=f"{first_name} training", acting_user=facilitator)
+    add_members(group, [learner], acting_user=facilitator)
+    train(group, lessons, acting_user=facilitator, post={learner: 1})
+    return peer_educator_promote(
+        learner=learner, statement="Ready to lead.", mentor=facilitator, acting_user=facilitator
+    )

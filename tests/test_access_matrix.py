@@ -3,12 +3,16 @@ the role's scope. Any leak fails, naming the URL, the role and the object.
 
 Two centres, A and B, each with two groups, three learners (two of them members of the first group),
 a session planned for today and a held one last week. Facilitator A works at A, facilitator B at B.
+Each centre also trains two learners in the peer-educator module: at A one of them is promoted (the
+matrix's peer educator, who leads A's first group and has changed their one-time password), at B one is
+nominated. Each centre has an approved social action project; the peer educator is on A's team.
 """
 
 import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -18,11 +22,25 @@ from courses import services as delivery
 from courses.models import Attendance, GroupModule, LessonProgress, QuizResult, Session
 from learners.models import Centre, Group, Learner, Membership, StaffAssignment
 from lms import roles
+from peer_educators import services as pathway
+from peer_educators.forms.peer import FirstPasswordForm
+from peer_educators.models import (
+    ActivityLog,
+    ActivityPhoto,
+    Observation,
+    PeerEducator,
+    PlannedActivity,
+    Project,
+    ProjectMember,
+    StatusChange,
+)
 from tests import factories
 
 LOGIN = "login"  # anonymous: redirected to the sign-in page
 TO_ADMIN = "to /admin/"  # redirected to the Wagtail admin (content staff)
 TO_HOME = "to /"  # redirected to the home page (no business with records)
+TO_DASHBOARD = "to dashboard"  # redirected to the dashboard (nothing to do on this page)
+TO_PEER_HOME = "to peer home"  # redirected to the peer educator's own area
 OK = "200"  # a page without an object: shown
 NO = "404"  # not found, whatever the object
 A, B, AB = "A", "B", "AB"  # an object page: shown for objects of these centres, 404 for the others
@@ -32,25 +50,46 @@ ROLES = ("anonymous", "nobody", "editor", "reviewer", "peer", "facilitator_a", "
 # Expected answer to a GET, per URL name, in the order of ROLES.
 MATRIX = {
     # url name          anonymous nobody   editor    reviewer  peer     fac. A  fac. B  manager admin
-    "dashboard":        (LOGIN,   TO_HOME, TO_ADMIN, TO_ADMIN, TO_HOME, OK,     OK,     OK,     OK),
+    "dashboard":        (LOGIN,   TO_HOME, TO_ADMIN, TO_ADMIN, TO_PEER_HOME, OK, OK,   OK,     OK),
     "group_list":       (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "group_create":     (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     NO,     OK),
     "learner_list":     (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "learner_register": (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     NO,     OK),
-    "group_detail":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "group_detail":     (LOGIN,   NO,      NO,       NO,       A,       A,      B,      AB,     AB),
     "group_edit":       (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     "sessions_plan":    (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
-    "group_progress":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "group_progress":   (LOGIN,   NO,      NO,       NO,       A,       A,      B,      AB,     AB),
     "members_add":      (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     "membership_end":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     "learner_record":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
     "learner_edit":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     "learner_move":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
-    "session_run":      (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
-    "session_scores":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "session_run":      (LOGIN,   NO,      NO,       NO,       A,       A,      B,      AB,     AB),
+    "session_scores":   (LOGIN,   NO,      NO,       NO,       A,       A,      B,      AB,     AB),
     "session_cancel":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
-    "attendance_sheet": (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
-    "score_sheet":      (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "attendance_sheet": (LOGIN,   NO,      NO,       NO,       A,       A,      B,      AB,     AB),
+    "score_sheet":      (LOGIN,   NO,      NO,       NO,       A,       A,      B,      AB,     AB),
+    # peer educators: their own area, the pathway and supervision
+    "peer_home":        (LOGIN,   NO,      NO,       NO,       OK,      NO,     NO,     NO,     NO),
+    "peer_feedback":    (LOGIN,   NO,      NO,       NO,       OK,      NO,     NO,     NO,     NO),
+    "first_password":   (LOGIN,   TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD,
+                         TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD),
+    "peer_list":        (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "peer_eligibility": (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "peer_promote":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "peer_detail":      (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "peer_status":      (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "peer_observe":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "group_peer_leader": (LOGIN,  NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    # social action projects
+    "project_list":     (LOGIN,   NO,      NO,       NO,       OK,      OK,     OK,     OK,     OK),
+    "project_propose":  (LOGIN,   NO,      NO,       NO,       OK,      OK,     OK,     NO,     OK),
+    "project_detail":   (LOGIN,   NO,      NO,       NO,       A,       A,      B,      AB,     AB),
+    "project_approve":  (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "project_log":      (LOGIN,   NO,      NO,       NO,       A,       A,      B,      NO,     AB),
+    "project_plan":     (LOGIN,   NO,      NO,       NO,       A,       A,      B,      NO,     AB),
+    "project_complete": (LOGIN,   NO,      NO,       NO,       A,       A,      B,      NO,     AB),
+    "project_abandon":  (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
 }  # fmt: skip
 
 # The object each URL is about (None: a page without an object).
@@ -74,6 +113,24 @@ OBJECT = {
     "session_cancel": "session",
     "attendance_sheet": "session",
     "score_sheet": "session",
+    "peer_home": None,
+    "peer_feedback": None,
+    "first_password": None,
+    "peer_list": None,
+    "peer_eligibility": None,
+    "peer_promote": "candidate",
+    "peer_detail": "peer_educator",
+    "peer_status": "peer_educator",
+    "peer_observe": "peer_educator",
+    "group_peer_leader": "group",
+    "project_list": None,
+    "project_propose": None,
+    "project_detail": "project",
+    "project_approve": "project",
+    "project_log": "project",
+    "project_plan": "project",
+    "project_complete": "project",
+    "project_abandon": "project",
 }
 
 # URLs whose POST changes records, and the centres each role may change.
@@ -89,8 +146,22 @@ WRITES = (
     "session_run",
     "session_scores",
     "session_cancel",
+    "peer_promote",
+    "peer_status",
+    "peer_observe",
+    "group_peer_leader",
+    "project_propose",
+    "project_approve",
+    "project_log",
+    "project_plan",
+    "project_complete",
+    "project_abandon",
 )
+# A.'s project is already approved, so approving it again rightly changes nothing: no control for that write.
+UNCONTROLLED = {"project_approve"}
 CHANGES = {"facilitator_a": {"A"}, "facilitator_b": {"B"}, "admin": {"A", "B"}}
+# What the peer educator may change, all in centre A: their group's sessions and their team's project.
+PEER_WRITES = {"session_run", "session_scores", "project_propose", "project_log", "project_plan", "project_complete"}
 READS = {"facilitator_a": {"A"}, "facilitator_b": {"B"}, "manager": {"A", "B"}, "admin": {"A", "B"}}
 
 # Top-level includes of lms.urls that are not these features (framework and content pages).
@@ -101,7 +172,26 @@ CENTRES = {
     "B": {"name": "Pishin CFS", "code": "PSN", "groups": ["Bay Kites", "Bay Ravens"]},
 }
 FIRST_NAMES = {"A": ["Aimal", "Arsalan", "Ayaz"], "B": ["Babrak", "Bahram", "Bakhtiar"]}
-MISSING = {"group": 999_999, "membership": 999_999, "session": 999_999, "learner": "PSN-9999"}
+# Learners trained as peer educators: the first is promoted (A) or nominated (B), the second is a candidate.
+TRAINEES = {"A": ["Zarak", "Yasir"], "B": ["Bilawal", "Burhan"]}
+PROJECTS = {"A": "Clean tap at Alif bus stand", "B": "Safe lane near Bay cinema"}
+MISSING = {
+    "group": 999_999,
+    "membership": 999_999,
+    "session": 999_999,
+    "learner": "PSN-9999",
+    "candidate": "PSN-9999",
+    "peer_educator": 999_999,
+    "project": 999_999,
+}
+ARGUMENT = {
+    "group": "group_id",
+    "learner": "code",
+    "candidate": "code",
+    "session": "session_id",
+    "peer_educator": "peer_id",
+    "project": "project_id",
+}
 
 
 # The world, built once for the module and rolled back at its end.
@@ -123,6 +213,13 @@ def build_world() -> dict:
     admin = users["admin"]
     curriculum = factories.published_curriculum(editor=users["editor"], reviewer=users["reviewer"])
     first_lesson, second_lesson = curriculum["lessons"]
+    peer_module, peer_lessons = factories.topic_module(
+        "Peer educator training",
+        ["Leading a group", "Keeping everyone safe"],
+        topic="peer-education",
+        editor=users["editor"],
+        reviewer=users["reviewer"],
+    )
     today = timezone.localdate()
     centres = {}
     for key, spec in CENTRES.items():
@@ -158,8 +255,45 @@ def build_world() -> dict:
             delivered_by=facilitator,
             acting_user=facilitator,
         )
+        trainees = [
+            factories.consenting_learner(centre=centre, first_name=name, acting_user=admin, age=17)
+            for name in TRAINEES[key]
+        ]
+        training = factories.make_group(
+            centre, facilitator, [peer_module], name=f"{spec['name']} trainees", acting_user=admin
+        )
+        factories.add_members(training, trainees, acting_user=admin)
+        factories.train(training, peer_lessons, acting_user=facilitator, post=dict.fromkeys(trainees, 1))
+        if key == "A":
+            peer, _password = pathway.peer_educator_promote(
+                learner=trainees[0], statement="Ready to lead.", mentor=facilitator, acting_user=facilitator
+            )
+            pathway.peer_group_assign(group=group, peer=peer, acting_user=facilitator)
+            password_form = FirstPasswordForm(
+                peer.user, {"new_password1": "a-peer-own-secret-7", "new_password2": "a-peer-own-secret-7"}
+            )
+            assert password_form.is_valid(), password_form.errors
+            password_form.submit()
+            users["peer"] = peer.user
+            proposer = peer.user
+        else:
+            peer = pathway.peer_educator_nominate(learner=trainees[0], mentor=facilitator, acting_user=facilitator)
+            proposer = facilitator
+        project = pathway.project_propose(
+            centre=centre,
+            title=PROJECTS[key],
+            problem="Children drink from a dirty tap.",
+            goal="A clean tap and a sign.",
+            place="The bus stand",
+            team=[trainees[0], first],
+            acting_user=proposer,
+        )
+        pathway.project_approve(project=project, comment="Go ahead", acting_user=admin)
         centres[key] = {
             "centre": centre,
+            "trainees": trainees,
+            "peer_educator": peer,
+            "project": project,
             "group": group,
             "other_group": other_group,
             "learner": first,
@@ -172,7 +306,24 @@ def build_world() -> dict:
                 *spec["groups"],
                 *FIRST_NAMES[key],
                 *(x.code for x in [*built["learners"], spare]),
+                training.name,
+                *TRAINEES[key],
+                *(x.code for x in trainees),
+                PROJECTS[key],
             ],
+            # What the peer educator may see of their own centre: their group, its members, their project.
+            "seen_by_peer": [
+                spec["name"],
+                spec["groups"][0],
+                *FIRST_NAMES[key][:2],
+                *(x.code for x in built["learners"]),
+                training.name,
+                TRAINEES[key][0],
+                trainees[0].code,
+                PROJECTS[key],
+            ]
+            if key == "A"
+            else [],
         }
     return {"users": users, "centres": centres, "curriculum": curriculum}
 
@@ -189,6 +340,12 @@ def url_kwargs(world, name: str, key: str | None) -> dict:
         return {"group_id": objects["group"].pk, "membership_id": objects["membership"].pk}
     if kind == "learner":
         return {"code": objects["learner"].code}
+    if kind == "candidate":
+        return {"code": objects["trainees"][1].code}
+    if kind == "peer_educator":
+        return {"peer_id": objects["peer_educator"].pk}
+    if kind == "project":
+        return {"project_id": objects["project"].pk}
     return {"session_id": objects["session"].pk}
 
 
@@ -197,7 +354,7 @@ def missing_kwargs(name: str) -> dict:
     kind = OBJECT[name]
     if kind == "membership":
         return {"group_id": MISSING["group"], "membership_id": MISSING["membership"]}
-    return {{"group": "group_id", "learner": "code", "session": "session_id"}[kind]: MISSING[kind]}
+    return {ARGUMENT[kind]: MISSING[kind]}
 
 
 def post_data(world, name: str, key: str) -> dict:
@@ -216,6 +373,9 @@ def post_data(world, name: str, key: str) -> dict:
         "child_assent_on": today.isoformat(),
     }
     module = world["curriculum"]["module"].pk
+    soon = (today + datetime.timedelta(days=7)).isoformat()
+    no_reach = dict.fromkeys(ActivityLog.REACH_FIELDS, 0)
+    ratings = {"preparation": 3, "participation": 3, "child_safe": 4, "key_messages": 2}
     return {
         "group_create": {"centre": centre.pk, "name": "Newcomers", "facilitator": facilitator.pk, "modules": [module]},
         "learner_register": {"centre": centre.pk, **learner},
@@ -232,6 +392,22 @@ def post_data(world, name: str, key: str) -> dict:
         "session_run": {**{f"status_{x.pk}": "absent" for x in objects["learners"]}, "notes": "Rain"},
         "session_scores": {f"pre_{x.pk}": 1 for x in objects["learners"]},
         "session_cancel": {"reason": "Flooded road"},
+        "peer_promote": {"statement": "Ready to lead.", "mentor": facilitator.pk},
+        "peer_status": {"status": "paused", "note": "Exams this month"},
+        "peer_observe": {"observed_on": today.isoformat(), "session": "", "feedback": "Well prepared.", **ratings},
+        "group_peer_leader": {"peer": ""},
+        "project_propose": {
+            "title": "Litter-free lane",
+            "problem": "Litter",
+            "goal": "A clean lane",
+            "place": "Main bazaar",
+            "team": [objects["learner"].pk],
+        },
+        "project_approve": {"comment": "Fine"},
+        "project_log": {"date": today.isoformat(), "description": "Talked to parents", **no_reach, "parents_male": 3},
+        "project_plan": {"title": "Paint the sign", "target_date": soon},
+        "project_complete": {"changed": "The tap is clean", "learned": "Plan ahead"},
+        "project_abandon": {"reason": "No time"},
     }[name]
 
 
@@ -248,9 +424,19 @@ def fingerprint() -> list:
         Attendance,
         LessonProgress,
         QuizResult,
+        PeerEducator,
+        StatusChange,
+        Observation,
+        Project,
+        ProjectMember,
+        PlannedActivity,
+        ActivityLog,
+        ActivityPhoto,
+        User.groups.through,
     ]
     rows = [list(model.objects.order_by("pk").values_list()) for model in models]
-    return [*rows, ModelLogEntry.objects.count()]
+    accounts = list(User.objects.order_by("pk").values_list("pk", "username", "is_active", "password"))
+    return [*rows, accounts, ModelLogEntry.objects.count()]
 
 
 def sign_in(client, world, role: str) -> None:
@@ -260,9 +446,20 @@ def sign_in(client, world, role: str) -> None:
 
 
 def leaked(world, role: str, body: str) -> list[str]:
-    """Names and codes of centres outside the role's reading scope that appear in a page."""
+    """Names and codes of centres outside the role's reading scope that appear in a page (for the peer
+    educator: everything but their own group, its members and their project)."""
     outside = set(CENTRES) - READS.get(role, set())
-    return [secret for key in sorted(outside) for secret in world["centres"][key]["secrets"] if secret in body]
+    secrets = [secret for key in sorted(outside) for secret in world["centres"][key]["secrets"]]
+    if role == "peer":
+        secrets = [secret for secret in secrets if secret not in world["centres"]["A"]["seen_by_peer"]]
+    return [secret for secret in secrets if secret in body]
+
+
+def may_change(role: str, name: str, key: str) -> bool:
+    """Whether the role may make this write on centre `key`'s object."""
+    if role == "peer":
+        return key == "A" and name in PEER_WRITES
+    return key in CHANGES.get(role, set())
 
 
 def describe(response) -> str:
@@ -281,6 +478,10 @@ def expected_get(name: str, role: str, key: str | None) -> tuple[int, str | None
         return 302, reverse("wagtailadmin_home")
     if cell == TO_HOME:
         return 302, "/"
+    if cell == TO_DASHBOARD:
+        return 302, reverse("dashboard")
+    if cell == TO_PEER_HOME:
+        return 302, reverse("peer_home")
     if cell in (OK, NO):
         return (200 if cell == OK else 404), None
     return (200 if key in cell else 404), None
@@ -299,8 +500,26 @@ def post_cases():
     for name in WRITES:
         for key in ("A", "B"):
             for role in ROLES:
-                if key not in CHANGES.get(role, set()):
+                if not may_change(role, name, key):
                     yield pytest.param(name, role, key, id=f"{name}-{role}-{key}")
+
+
+def control_cases():
+    """One case per writing URL on A's object, for the roles that may make it there."""
+    for name in WRITES:
+        if name in UNCONTROLLED:
+            continue
+        for role in ("facilitator_a", "peer", "admin"):
+            if may_change(role, name, "A"):
+                yield pytest.param(name, role, id=f"{name}-{role}")
+
+
+def write_url(world, name: str, key: str) -> str:
+    """The URL a write is posted to (a proposal names its centre for users with several)."""
+    url = reverse(name, kwargs=url_kwargs(world, name, key))
+    if name == "project_propose":
+        url += f"?centre={world['centres'][key]['centre'].pk}"
+    return url
 
 
 # The matrix itself.
@@ -310,7 +529,9 @@ def test_the_matrix_is_well_formed():
     assert set(MATRIX) == set(OBJECT)
     for name, cells in MATRIX.items():
         assert len(cells) == len(ROLES), name
-        allowed = {LOGIN, NO, A, B, AB} if OBJECT[name] else {LOGIN, NO, OK, TO_ADMIN, TO_HOME}
+        allowed = (
+            {LOGIN, NO, A, B, AB} if OBJECT[name] else {LOGIN, NO, OK, TO_ADMIN, TO_HOME, TO_DASHBOARD, TO_PEER_HOME}
+        )
         assert set(cells) <= allowed, name
 
 
@@ -361,15 +582,15 @@ def test_get(client, world, name, role, key):
 @pytest.mark.parametrize(("name", "role", "key"), list(post_cases()))
 def test_post_out_of_scope_changes_nothing(client, world, name, role, key):
     sign_in(client, world, role)
-    url = reverse(name, kwargs=url_kwargs(world, name, key))
+    url = write_url(world, name, key)
     before = fingerprint()
     response = client.post(url, post_data(world, name, key))
     case = f"POST {name} ({url}) as {role} on {key}"
     if role == "anonymous":
         assert response.status_code == 302, f"{case}: expected a redirect to sign in, got {describe(response)}"
         assert response.url.startswith(reverse("login")), f"{case}: redirected to {response.url}"
-    elif OBJECT[name] is None and role.startswith("facilitator"):
-        # A facilitator of the other centre reaches the form, but cannot choose this centre.
+    elif OBJECT[name] is None and (role.startswith("facilitator") or (role == "peer" and name in PEER_WRITES)):
+        # A facilitator of the other centre (or the peer educator) reaches the form, but cannot choose this centre.
         assert response.status_code == 200, f"{case}: expected the form again with an error, got {describe(response)}"
     else:
         assert response.status_code == 404, f"{case}: expected 404, got {describe(response)}"
@@ -377,15 +598,17 @@ def test_post_out_of_scope_changes_nothing(client, world, name, role, key):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", WRITES)
-@pytest.mark.parametrize("role", ["facilitator_a", "admin"])
+@pytest.mark.parametrize(("name", "role"), list(control_cases()))
 def test_the_same_post_by_someone_who_may_changes_something(client, world, name, role):
-    """The control for the test above: its POSTs are real changes when the centre's staff make them."""
+    """The control for the test above: its POSTs are real changes when the centre's staff (or, for their
+    group and project, the peer educator) make them."""
     sign_in(client, world, role)
-    url = reverse(name, kwargs=url_kwargs(world, name, "A"))
+    url = write_url(world, name, "A")
     before = fingerprint()
     response = client.post(url, post_data(world, name, "A"))
-    assert response.status_code == 302, f"POST {name} as {role}: expected success, got {describe(response)}"
+    # Promotion answers with the one-time password on the page itself, never through a redirect.
+    success = 200 if name == "peer_promote" else 302
+    assert response.status_code == success, f"POST {name} as {role}: expected success, got {describe(response)}"
     assert fingerprint() != before, f"POST {name} as {role}: nothing changed"
 
 
@@ -405,8 +628,10 @@ def not_found_cases():
             continue
         yield pytest.param(name, "facilitator_a", "B", id=f"{name}-facilitator_a-B")
         yield pytest.param(name, "editor", "A", id=f"{name}-editor-A")
-        if MATRIX[name][ROLES.index("manager")] == NO:
-            yield pytest.param(name, "manager", "A", id=f"{name}-manager-A")
+        yield pytest.param(name, "peer", "B", id=f"{name}-peer-B")
+        for role in ("manager", "peer"):
+            if MATRIX[name][ROLES.index(role)] == NO:
+                yield pytest.param(name, role, "A", id=f"{name}-{role}-A")
 
 
 @pytest.mark.django_db
@@ -420,7 +645,8 @@ def test_an_object_out_of_scope_looks_like_one_that_does_not_exist(client, world
     assert (outside.status_code, missing.status_code) == (404, 404), case
     assert normalised(outside, outside_url) == normalised(missing, missing_url), f"{case}: the 404 pages differ"
     # The page may repeat the address the user asked for, but nothing else about the object.
-    found = [s for s in world["centres"][key]["secrets"] if s in normalised(outside, outside_url)]
+    own = world["centres"][key]["seen_by_peer"] if role == "peer" else []  # their own name, for one
+    found = [s for s in world["centres"][key]["secrets"] if s not in own and s in normalised(outside, outside_url)]
     assert not found, f"{case}: the 404 page names {found}"
 
 

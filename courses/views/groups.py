@@ -32,6 +32,8 @@ def dashboard(request):
     if not access.uses_records(user):
         if access.has_role(user, roles.CONTENT_EDITORS, roles.CONTENT_REVIEWERS):
             return redirect(reverse("wagtailadmin_home"))
+        if access.is_active_peer_educator(user):
+            return redirect("peer_home")
         return redirect("/")
     groups = access.groups_visible_to(user).filter(is_active=True)
     centres, centre = None, None

@@ -21,7 +21,7 @@ READS = ("GET", "HEAD")
 
 def _session(request, session_id: int) -> Session:
     """The session, from the user's visible scope for reading and managed scope for changing."""
-    scope = access.sessions_visible_to if request.method in READS else access.sessions_managed_by
+    scope = access.sessions_visible_to if request.method in READS else access.sessions_runnable_by
     sessions = scope(request.user).select_related(
         "group", "group__centre", "group__facilitator", "lesson", "delivered_by"
     )
@@ -29,8 +29,8 @@ def _session(request, session_id: int) -> Session:
 
 
 def _can_manage(user, session: Session) -> bool:
-    """Whether the user may change this session (programme managers only read)."""
-    return access.can_manage_centre(user, session.group.centre_id)
+    """Whether the user may record this session (programme managers only read)."""
+    return access.can_run_session(user, session)
 
 
 def _module_of(lesson: LessonPage) -> ModulePage | None:

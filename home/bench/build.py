@@ -15,6 +15,14 @@ planned (some today). Attendance is about 2/3 present, so 400 groups give about 
 rows and 400,000 progress rows. The grid group, the one the pages are timed on, has 40 current
 members (5 joined part-way, and 2 more left), follows the 6 demo modules (30 lessons), held 26 of
 them, and has quiz results for every held session; other groups for the first lesson of a module.
+
+Then the peer-educator side, the same at every scale, per centre: 2 active peer educators (older
+learners of the centre, each with an account in the Peer educators role and their pathway's
+dates), each leading 2 peer groups of 12 learners (who are also in a facilitator's group) through
+2 modules no other group has held (8 weekly sessions held, one planned today, one next week),
+4 mentor observations each, and 10 social action projects in every status, each with a team,
+planned steps and an activity log. The first centre's first project, the one timed, is larger:
+a team of 12, 10 planned steps and 30 log entries. Peer groups are counted apart from "groups".
 """
 
 import datetime
@@ -50,6 +58,15 @@ from home.demo.accounts import ensure_demo_accounts
 from home.demo.curriculum import demo_module_files, ensure_demo_curriculum
 from learners.models import Centre, Group, Learner, Membership, StaffAssignment
 from lms import roles
+from peer_educators.models import (
+    ActivityLog,
+    Observation,
+    PeerEducator,
+    PlannedActivity,
+    Project,
+    ProjectMember,
+    StatusChange,
+)
 
 SEED = 20240603
 BATCH_SIZE = 2000  # Django lowers it to what the database accepts (999 parameters on SQLite)
@@ -73,6 +90,26 @@ GRID_MODULES = 6
 GRID_HELD = 26
 FACILITATOR_PREFIX = "bench-facilitator-"
 
+PEER_PREFIX = "bench-peer-"
+PEERS_PER_CENTRE = 2
+PEER_MIN_AGE = 14
+PEER_GROUPS_PER_PEER = 2
+PEER_GROUP_MEMBERS = 12
+PEER_GROUP_MODULES = 2
+PEER_GROUP_HELD = 8  # weekly; then one planned today and one next week
+PEER_FIRST_MODULE = 12  # ordinary groups hold lessons of the first 12 modules only: no progress row clashes
+PEER_MEMBERS_SINCE_DAYS = 60
+PEER_PROMOTED_DAYS = 62
+OBSERVATIONS_PER_PEER = 4
+PROJECTS_PER_CENTRE = 10
+PROJECT_TEAM = 6
+PROJECT_STEPS = 3
+PROJECT_LOGS = 4
+PROJECT_STATUSES = ("in_progress", "completed", "approved", "proposed", "abandoned")
+PROJECT_PROPOSED_DAYS = 50
+BIG_PROJECT = "Bench project"  # the project timed: a large team, many planned steps and a long activity log
+BIG_TEAM, BIG_STEPS, BIG_LOGS = 12, 10, 30
+
 FIRST_NAMES = ("Aisha", "Bilal", "Chanda", "Dawit", "Farid", "Gul", "Iman", "Laila", "Musa", "Nadia", "Omar", "Zara")
 
 
@@ -95,12 +132,15 @@ class Scale:
 
 @dataclass
 class BenchWorld:
-    """The objects the pages are timed on: the grid group, its facilitator, a held session and a learner."""
+    """The objects the pages are timed on: the grid group, its facilitator, a held session and a learner;
+    the first centre's first peer educator and its big project."""
 
     facilitator: User
     group: Group
     session: Session
     learner: Learner
+    peer: User
+    project: Project
 
 
 def database_name() -> str:
@@ -161,11 +201,16 @@ def counts() -> dict[str, int]:
     return {
         "learners": Learner.objects.count(),
         "centres": Centre.objects.count(),
-        "groups": Group.objects.count(),
+        "groups": Group.objects.filter(peer_leader__isnull=True).count(),
+        "peer_groups": Group.objects.filter(peer_leader__isnull=False).count(),
         "sessions": Session.objects.count(),
         "attendance": Attendance.objects.count(),
         "progress": LessonProgress.objects.count(),
         "quiz_results": QuizResult.objects.count(),
+        "peer_educators": PeerEducator.objects.count(),
+        "observations": Observation.objects.count(),
+        "projects": Project.objects.count(),
+        "activity_logs": ActivityLog.objects.count(),
     }
 
 
@@ -174,7 +219,11 @@ def bench_world() -> BenchWorld:
     group = Group.objects.select_related("facilitator").get(name=GRID_GROUP_NAME)
     session = Session.objects.filter(group=group, status=Session.Status.HELD).latest("date", "id")
     learner = Learner.objects.filter(memberships__group=group, memberships__left_on__isnull=True).order_by("code")[0]
-    return BenchWorld(facilitator=group.facilitator, group=group, session=session, learner=learner)
+    peer = User.objects.filter(username__startswith=PEER_PREFIX).order_by("username")[0]
+    project = Project.objects.get(title=BIG_PROJECT)
+    return BenchWorld(
+        facilitator=group.facilitator, group=group, session=session, learner=learner, peer=peer, project=project
+    )
 
 
 def _curriculum(needed_lessons: int, *, editor: User, reviewer: User) -> list[tuple[ModulePage, list[LessonPage]]]:
@@ -357,6 +406,9 @@ def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) ->
             _build_centre(centre, facilitator, centre_plans, questions=questions, today=today, rng=rng)
         if position % 5 == 4 or position == len(centres) - 1:
             log(f"centres built: {position + 1}/{len(centres)}")
+    with transaction.atomic():
+        made = _build_peers(centres, facilitators, curriculum, questions=questions, today=today)
+    log(f"peer educators: {made}")
     finish_database()
 
 
@@ -475,3 +527,212 @@ def _build_centre(centre, facilitator, plans, *, questions, today, rng) -> None:
                             QuizResult, (session.pk, learner_id, lesson_id, kind, score, maximum, facilitator.pk, now)
                         )
     writer.flush()
+
+
+def _peer_candidates(centre: Centre, today: datetime.date, grid_members: set[int]) -> list[Learner]:
+    """Active learners of the centre who joined before the peer groups started, grid group members last
+    (so the pages timed on the grid group are the same as without peer educators)."""
+    learners = Learner.objects.filter(
+        centre=centre,
+        status=Learner.Status.ACTIVE,
+        joined_on__lte=today - datetime.timedelta(days=PEER_PROMOTED_DAYS + 10),
+    ).order_by("number")
+    return sorted(learners, key=lambda learner: learner.pk in grid_members)
+
+
+def _build_peers(centres, facilitators, curriculum, *, questions, today) -> str:
+    """Each centre's peer educators, their peer groups and sessions, observations and projects."""
+    rng = random.Random(SEED + 1)
+    days = datetime.timedelta
+    peer_modules = curriculum[PEER_FIRST_MODULE:]
+    needed = PEERS_PER_CENTRE * PEER_GROUPS_PER_PEER * PEER_GROUP_MODULES
+    if len(peer_modules) < needed:
+        raise ImproperlyConfigured(f"The bench curriculum needs {PEER_FIRST_MODULE + needed} modules for peer groups.")
+    grid_members = set(Membership.objects.filter(group__name=GRID_GROUP_NAME).values_list("learner_id", flat=True))
+    role = Role.objects.get(name=roles.PEER_EDUCATORS)
+    unusable = make_password(None)
+    writer = _RowWriter()
+    now = Attendance._meta.get_field("recorded_at").get_db_prep_value(timezone.now(), connection)
+    date_field = LessonProgress._meta.get_field("completed_on")
+    made = {"peer educators": 0, "peer groups": 0, "observations": 0, "projects": 0, "activity logs": 0}
+
+    for position, (centre, facilitator) in enumerate(zip(centres, facilitators, strict=True)):
+        candidates = _peer_candidates(centre, today, grid_members)
+        old_enough = [c for c in candidates if c.birth_year and today.year - c.birth_year >= PEER_MIN_AGE]
+        chosen = old_enough[:PEERS_PER_CENTRE]
+        pool = [c for c in candidates if c not in chosen]
+        if not chosen or not pool:
+            continue
+        users = User.objects.bulk_create(
+            [
+                User(
+                    username=f"{PEER_PREFIX}{position + 1:02d}-{k + 1}",
+                    first_name=learner.first_name,
+                    password=unusable,
+                )
+                for k, learner in enumerate(chosen)
+            ]
+        )
+        User.groups.through.objects.bulk_create([User.groups.through(user=user, group=role) for user in users])
+        peers = PeerEducator.objects.bulk_create(
+            [
+                PeerEducator(
+                    learner=learner,
+                    user=user,
+                    status=PeerEducator.Status.ACTIVE,
+                    mentor=facilitator,
+                    endorsement="Came to every training session and leads games patiently.",
+                    endorsed_by=facilitator,
+                )
+                for learner, user in zip(chosen, users, strict=True)
+            ]
+        )
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(peer_educator=peer, status=status, changed_on=today - days(ago), changed_by=facilitator)
+                for peer in peers
+                for status, ago in (
+                    (PeerEducator.Status.NOMINATED, PEER_PROMOTED_DAYS + 10),
+                    (PeerEducator.Status.IN_TRAINING, PEER_PROMOTED_DAYS + 7),
+                    (PeerEducator.Status.ACTIVE, PEER_PROMOTED_DAYS),
+                )
+            ]
+        )
+        made["peer educators"] += len(peers)
+
+        plans = [(k, user, g) for k, user in enumerate(users) for g in range(PEER_GROUPS_PER_PEER)]
+        groups = Group.objects.bulk_create(
+            [
+                Group(centre=centre, name=f"Peer group {k + 1}.{g + 1}", facilitator=facilitator, peer_leader=user)
+                for k, user, g in plans
+            ]
+        )
+        made["peer groups"] += len(groups)
+        observations = []
+        for z, (group, (_k, user, _g)) in enumerate(zip(groups, plans, strict=True)):
+            modules = peer_modules[z * PEER_GROUP_MODULES : (z + 1) * PEER_GROUP_MODULES]
+            GroupModule.objects.bulk_create(
+                [GroupModule(group=group, module=module, position=i) for i, (module, _l) in enumerate(modules)]
+            )
+            members = [
+                pool[(z * PEER_GROUP_MEMBERS + i) % len(pool)] for i in range(min(PEER_GROUP_MEMBERS, len(pool)))
+            ]
+            Membership.objects.bulk_create(
+                [
+                    Membership(group=group, learner=learner, joined_on=today - days(PEER_MEMBERS_SINCE_DAYS))
+                    for learner in members
+                ]
+            )
+            lessons = [lesson for _module, module_lessons in modules for lesson in module_lessons]
+            held = min(PEER_GROUP_HELD, len(lessons))
+            sessions = Session.objects.bulk_create(
+                [
+                    Session(
+                        group=group,
+                        lesson=lesson,
+                        date=today - days(7 * (held - i)),
+                        status=Session.Status.HELD,
+                        delivered_by=user,
+                    )
+                    for i, lesson in enumerate(lessons[:held])
+                ]
+                + [
+                    Session(group=group, lesson=lesson, date=today + days(7 * j), status=Session.Status.PLANNED)
+                    for j, lesson in enumerate(lessons[held:])
+                ]
+            )
+            for session in sessions[:held]:
+                maximum = questions[session.lesson_id]
+                day = date_field.get_db_prep_value(session.date, connection)
+                for learner in members:
+                    came = rng.random() < 0.8
+                    writer.add(Attendance, (session.pk, learner.pk, "present" if came else "absent", user.pk, now))
+                    if not came:
+                        continue
+                    writer.add(LessonProgress, (learner.pk, session.lesson_id, session.pk, day))
+                    if maximum:
+                        pre = rng.randint(0, maximum)
+                        for kind, score in (("pre", pre), ("post", min(maximum, pre + rng.randint(0, 2)))):
+                            writer.add(
+                                QuizResult,
+                                (session.pk, learner.pk, session.lesson_id, kind, score, maximum, user.pk, now),
+                            )
+            if z % PEER_GROUPS_PER_PEER == 0:  # the mentor watches the peer's first group
+                peer = next(p for p in peers if p.user_id == user.pk)
+                observations += [
+                    Observation(
+                        peer_educator=peer,
+                        session=session,
+                        observed_on=session.date,
+                        observer=facilitator,
+                        preparation=rng.randint(2, 4),
+                        participation=rng.randint(2, 4),
+                        child_safe=rng.randint(3, 4),
+                        key_messages=rng.randint(2, 4),
+                        feedback="Every child had a turn. Repeat the key message at the end.",
+                    )
+                    for session in sessions[max(0, held - OBSERVATIONS_PER_PEER) : held]
+                ]
+        Observation.objects.bulk_create(observations)
+        made["observations"] += len(observations)
+        writer.flush()
+        projects = _build_projects(centre, facilitator, chosen, users, pool, first=position == 0, today=today, rng=rng)
+        made["projects"] += projects[0]
+        made["activity logs"] += projects[1]
+    return ", ".join(f"{n} {name}" for name, n in made.items())
+
+
+def _build_projects(centre, facilitator, peer_learners, peer_users, pool, *, first, today, rng) -> tuple[int, int]:
+    """A centre's projects in every status, each with a team, planned steps and an activity log."""
+    days = datetime.timedelta
+    projects, shapes = [], []
+    for j in range(PROJECTS_PER_CENTRE):
+        big = first and j == 0
+        status = PROJECT_STATUSES[j % len(PROJECT_STATUSES)]
+        created = today - days(PROJECT_PROPOSED_DAYS - j)
+        logs = (BIG_LOGS if big else PROJECT_LOGS) if status in ("in_progress", "completed") else 0
+        approved = status not in ("proposed", "abandoned")
+        projects.append(
+            Project(
+                centre=centre,
+                title=BIG_PROJECT if big else f"Project {centre.code}-{j + 1:02d}",
+                problem="Working children near the bus stand do not know where to get help.",
+                goal="Share a picture map of safe places with children and shopkeepers.",
+                place="Near the bus stand",
+                status=status,
+                proposed_by=peer_users[j % len(peer_users)],
+                approved_by=facilitator if approved else None,
+                approved_on=created + days(2) if approved else None,
+                approval_comment="Approved; ask the shopkeepers first." if approved else "",
+                started_on=created + days(3) if logs else None,
+                completed_on=today - days(3) if status == "completed" else None,
+                abandoned_reason="The market was closed for repairs." if status == "abandoned" else "",
+                reflection_changed="Children know where to go." if status == "completed" else "",
+                reflection_learned="Ask the shopkeepers first." if status == "completed" else "",
+                created_on=created,
+            )
+        )
+        team = (BIG_TEAM if big else PROJECT_TEAM) - len(peer_learners)
+        shapes.append((big, logs, [*peer_learners, *(pool[(j * 3 + i) % len(pool)] for i in range(team))]))
+    projects = Project.objects.bulk_create(projects)
+    members, steps, entries = [], [], []
+    for project, (big, logs, team) in zip(projects, shapes, strict=True):
+        members += [ProjectMember(project=project, learner=learner) for learner in {t.pk: t for t in team}.values()]
+        steps += [
+            PlannedActivity(project=project, title=f"Step {s + 1}", target_date=project.created_on + days(3 * s + 3))
+            for s in range(BIG_STEPS if big else PROJECT_STEPS)
+        ]
+        entries += [
+            ActivityLog(
+                project=project,
+                date=project.created_on + days(3 + i),
+                description="Talked with children and shopkeepers about the map.",
+                recorded_by=project.proposed_by,
+                **{name: rng.randint(0, 12) for name in ActivityLog.REACH_FIELDS},
+            )
+            for i in range(logs)
+        ]
+    ProjectMember.objects.bulk_create(members, batch_size=BATCH_SIZE)
+    PlannedActivity.objects.bulk_create(steps, batch_size=BATCH_SIZE)
+    ActivityLog.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+    return len(projects), len(entries)

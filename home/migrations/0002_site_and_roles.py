@@ -59,7 +59,20 @@ def create_home_and_roles(apps, schema_editor):
     Task.objects.filter(name="Moderators approval").delete()
 
     access_admin = permission("wagtailadmin", "admin", "access_admin")
-    root_collection = Collection.objects.get(depth=1)
+    # Content roles work in a "Curriculum" collection, not the root: photos of social action projects
+    # live in a collection of their own that content editors cannot see.
+    root = Collection.objects.get(depth=1)
+    curriculum = Collection.objects.filter(depth=2, name="Curriculum").first()
+    if curriculum is None:
+        last = Collection.objects.filter(depth=2).order_by("-path").first()
+        number = int(last.path[-4:], 36) + 1 if last else 1
+        digits = ""
+        while number:
+            number, rest = divmod(number, 36)
+            digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[rest] + digits
+        curriculum = Collection.objects.create(name="Curriculum", path=root.path + digits.rjust(4, "0"), depth=2)
+        root.numchild += 1
+        root.save(update_fields=["numchild"])
     for name in ROLE_NAMES:
         group, _ = Group.objects.get_or_create(name=name)
         if name in ADMIN_ROLES:
@@ -67,9 +80,7 @@ def create_home_and_roles(apps, schema_editor):
             for app_label, model in (("wagtailimages", "image"), ("wagtaildocs", "document")):
                 for action in ("add", "change", "choose"):
                     perm = permission(app_label, model, f"{action}_{model}")
-                    GroupCollectionPermission.objects.get_or_create(
-                        group=group, collection=root_collection, permission=perm
-                    )
+                    GroupCollectionPermission.objects.get_or_create(group=group, collection=curriculum, permission=perm)
 
 
 class Migration(migrations.Migration):

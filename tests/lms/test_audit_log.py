@@ -40,8 +40,8 @@ def test_administrator_reads_learner_changes_in_site_history(client, learner, us
     assert "Registered learner" in response.text
 
 
-@pytest.mark.parametrize("role", ["editor", "reviewer"])
-def test_content_roles_never_see_learner_entries_in_the_admin(client, learner, users, role):
+@pytest.mark.parametrize("role", ["editor", "reviewer", "manager"])
+def test_admin_users_other_than_administrators_never_see_learner_entries(client, learner, users, role):
     client.force_login(users[role])
     response = client.get(SITE_HISTORY)
     assert learner.code not in response.text

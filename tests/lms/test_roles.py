@@ -13,9 +13,14 @@ def test_every_role_group_is_created_by_the_migrations():
     assert set(Group.objects.values_list("name", flat=True)) == set(roles.ALL_ROLES)
 
 
-def test_only_content_roles_can_enter_the_wagtail_admin():
+def test_only_content_roles_and_programme_managers_can_enter_the_wagtail_admin():
     with_admin = set(Group.objects.filter(permissions__codename="access_admin").values_list("name", flat=True))
-    assert with_admin == {roles.CONTENT_EDITORS, roles.CONTENT_REVIEWERS}
+    assert with_admin == {roles.CONTENT_EDITORS, roles.CONTENT_REVIEWERS, roles.PROGRAMME_MANAGERS}
+
+
+def test_programme_managers_may_change_only_the_eligibility_rule_in_the_admin():
+    codenames = set(Group.objects.get(name=roles.PROGRAMME_MANAGERS).permissions.values_list("codename", flat=True))
+    assert codenames == {"access_admin", "change_eligibilitysettings"}
 
 
 def test_editors_cannot_publish_but_reviewers_can():

@@ -1,4 +1,5 @@
-"""`manage.py bench`: build a large data set in its own database and time the facilitator's pages.
+"""`manage.py bench`: build a large data set in its own database and time the facilitators' and peer
+educators' pages (the peer educator's home as the peer educator; the others as the grid group's facilitator).
 
 `make bench` runs it with `DATABASE_URL=sqlite:///.../bench/bench.sqlite3` (or the DATABASE_URL
 already in the environment) and `DJANGO_SETTINGS_MODULE=lms.settings.test`. The test settings
@@ -30,7 +31,7 @@ DEFAULT_OUT = "bench-results.json"
 
 
 class Command(BaseCommand):
-    """Build the benchmark data set (unless --skip-build), time four pages, report and write JSON."""
+    """Build the benchmark data set (unless --skip-build), time eight pages, report and write JSON."""
 
     help = "Build a large data set in the bench database and time the facilitator's pages (see `make bench`)."
 
@@ -60,13 +61,18 @@ class Command(BaseCommand):
             raise CommandError("No bench data in this database: run without --skip-build first.") from error
 
         client = timing.bench_client(world.facilitator)
+        peer_client = timing.bench_client(world.peer)
         pages = [
-            ("facilitator_dashboard", reverse("dashboard")),
-            ("run_session", reverse("session_run", args=[world.session.pk])),
-            ("group_progress", reverse("group_progress", args=[world.group.pk])),
-            ("learner_record", reverse("learner_record", args=[world.learner.code])),
+            (client, "facilitator_dashboard", reverse("dashboard")),
+            (client, "run_session", reverse("session_run", args=[world.session.pk])),
+            (client, "group_progress", reverse("group_progress", args=[world.group.pk])),
+            (client, "learner_record", reverse("learner_record", args=[world.learner.code])),
+            (peer_client, "peer_home", reverse("peer_home")),
+            (client, "project_list", reverse("project_list")),
+            (client, "project_detail", reverse("project_detail", args=[world.project.pk])),
+            (client, "peer_eligibility", reverse("peer_eligibility")),
         ]
-        results = [timing.measure(client, name, url, requests) for name, url in pages]
+        results = [timing.measure(page_client, name, url, requests) for page_client, name, url in pages]
         report = {
             "scale": reached,
             "database": connection.vendor,
@@ -102,7 +108,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Database {build.database_name()} emptied and migrated in {timings['reset_seconds']} s.")
         self.stdout.write(
             f"Building {scale.learners} learners, {scale.centres} centres, {scale.groups} groups "
-            f"({build.SESSIONS_PER_GROUP} sessions each) on {connection.vendor}..."
+            f"({build.SESSIONS_PER_GROUP} sessions each), then peer educators and projects on {connection.vendor}..."
         )
         self.stdout.flush()
         started = time.perf_counter()

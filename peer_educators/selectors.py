@@ -1,0 +1,192 @@
+"""Reads for the peer-educator pathway and social action projects: eligibility, a peer educator's
+groups and observations, project reach, and the active-citizen indicator.
+
+Eligibility is computed for many learners at once in a fixed number of queries.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from courses import selectors as course_selectors
+from courses.models import Attendance, LessonProgress, ModulePage, QuizResult, Session
+from learners.models import Learner
+from peer_educators.models import ActivityLog, EligibilitySettings, PeerEducator, Project
+
+PEER_TOPIC = "peer-education"
+CITIZENSHIP_TOPIC = "active-citizenship"
+AGE_BAND_MINIMUM = {"5-9": 5, "10-14": 10, "15-19": 15, "20-25": 20}
+
+
+def eligibility_rule() -> EligibilitySettings:
+    """The eligibility rule of the default site (created with its defaults the first time)."""
+    return EligibilitySettings.for_site(Site.objects.get(is_default_site=True))
+
+
+def required_modules(rule: EligibilitySettings) -> list[ModulePage]:
+    """The modules a learner must complete: those the rule names, or else the Peer education topic's."""
+    chosen = list(rule.required_modules.live().order_by("path"))
+    if chosen:
+        return chosen
+    return list(ModulePage.objects.live().filter(topic__slug=PEER_TOPIC).order_by("path"))
+
+
+@dataclass
+class Eligibility:
+    """Whether a learner may be promoted to peer educator, and exactly what is missing."""
+
+    learner: Learner
+    missing: list[str] = field(default_factory=list)
+    age: int | None = None
+    attendance_rate: float | None = None
+    post_test: float | None = None
+
+    @property
+    def eligible(self) -> bool:
+        return not self.missing
+
+
+def _age(learner: Learner, today: datetime.date) -> int | None:
+    if learner.birth_year:
+        return today.year - learner.birth_year
+    return AGE_BAND_MINIMUM.get(learner.age_band)
+
+
+def eligibility_of_learners(learners, *, rule: EligibilitySettings | None = None) -> list[Eligibility]:
+    """Eligibility of each learner under the rule, with a plain-language line per missing condition."""
+    learners = list(learners)
+    rule = rule or eligibility_rule()
+    modules = required_modules(rule)
+    lessons_by_module = course_selectors.lessons_of_modules(modules)
+    lesson_ids = {lesson.pk for lessons in lessons_by_module.values() for lesson in lessons}
+    ids = [learner.pk for learner in learners]
+    completed = defaultdict(set)
+    for learner_id, lesson_id in LessonProgress.objects.filter(
+        learner_id__in=ids, lesson_id__in=lesson_ids
+    ).values_list("learner_id", "lesson_id"):
+        completed[learner_id].add(lesson_id)
+    attendance = {
+        row["learner_id"]: row
+        for row in Attendance.objects.filter(learner_id__in=ids, session__status=Session.Status.HELD)
+        .values("learner_id")
+        .annotate(total=Count("id"), present=Count("id", filter=Q(status=Attendance.Status.PRESENT)))
+    }
+    best_post: dict[int, dict[int, float]] = defaultdict(dict)  # learner -> lesson -> best post-test %
+    for learner_id, lesson_id, score, maximum in QuizResult.objects.filter(
+        learner_id__in=ids, lesson_id__in=lesson_ids, kind=QuizResult.Kind.POST
+    ).values_list("learner_id", "lesson_id", "score", "max_score"):
+        scores = best_post[learner_id]
+        scores[lesson_id] = max(scores.get(lesson_id, 0), 100 * score / maximum)
+    today = timezone.localdate()
+    results = []
+    for learner in learners:
+        result = Eligibility(learner=learner, age=_age(learner, today))
+        if result.age is None or result.age < rule.min_age:
+            result.missing.append(
+                _("age %(age)s, needs %(min)s")
+                % {"age": result.age if result.age is not None else "?", "min": rule.min_age}
+            )
+        for module in modules:
+            lessons = lessons_by_module[module.pk]
+            left = sum(1 for lesson in lessons if lesson.pk not in completed[learner.pk])
+            if left:
+                result.missing.append(
+                    _("%(left)s of %(total)s lessons of %(module)s still to complete")
+                    % {"left": left, "total": len(lessons), "module": module.title}
+                )
+        row = attendance.get(learner.pk)
+        if row and row["total"]:
+            result.attendance_rate = round(100 * row["present"] / row["total"])
+        if result.attendance_rate is None or result.attendance_rate < rule.min_attendance_rate:
+            result.missing.append(
+                _("attendance %(rate)s, needs %(min)s%%")
+                % {
+                    "rate": f"{result.attendance_rate}%" if result.attendance_rate is not None else _("not recorded"),
+                    "min": rule.min_attendance_rate,
+                }
+            )
+        scores = list(best_post[learner.pk].values())
+        if scores:
+            result.post_test = round(sum(scores) / len(scores))
+        if result.post_test is None or result.post_test < rule.min_post_test:
+            result.missing.append(
+                _("post-test %(score)s, needs %(min)s%%")
+                % {
+                    "score": f"{result.post_test}%" if result.post_test is not None else _("not taken"),
+                    "min": rule.min_post_test,
+                }
+            )
+        results.append(result)
+    return results
+
+
+def eligibility_of(learner: Learner) -> Eligibility:
+    """Eligibility of one learner."""
+    return eligibility_of_learners([learner])[0]
+
+
+def candidates(centres) -> list[Eligibility]:
+    """Learners of the centres who could become peer educators, eligible first: those nominated or in
+    training, and active learners who are old enough or have completed a lesson of a required module.
+
+    Younger children who have not started are left out: they cannot be eligible, and assessing every
+    child of a centre would make the page slow.
+    """
+    rule = eligibility_rule()
+    lesson_ids = [
+        lesson.pk
+        for lessons in course_selectors.lessons_of_modules(required_modules(rule)).values()
+        for lesson in lessons
+    ]
+    on_pathway = Q(peer_educator__status__in=[PeerEducator.Status.NOMINATED, PeerEducator.Status.IN_TRAINING])
+    old_enough = Q(birth_year__lte=timezone.localdate().year - rule.min_age) | Q(
+        age_band__in=[band for band, youngest in AGE_BAND_MINIMUM.items() if youngest >= rule.min_age]
+    )
+    not_started = Q(peer_educator__isnull=True)
+    learners = (
+        Learner.objects.filter(centre__in=centres, status=Learner.Status.ACTIVE)
+        .filter(on_pathway | (not_started & (old_enough | Q(progress__lesson_id__in=lesson_ids))))
+        .distinct()
+        .select_related("centre")
+        .order_by("code")
+    )
+    results = eligibility_of_learners(learners, rule=rule)
+    return sorted(results, key=lambda e: (not e.eligible, len(e.missing), e.learner.code))
+
+
+def project_reach(projects) -> dict[int, dict[str, int]]:
+    """People reached per project, summed over its activity log, by field (children_male, ...)."""
+    totals = (
+        ActivityLog.objects.filter(project__in=projects)
+        .values("project_id")
+        .annotate(**{name: Sum(name) for name in ActivityLog.REACH_FIELDS})
+    )
+    return {row.pop("project_id"): {k: v or 0 for k, v in row.items()} for row in totals}
+
+
+def active_citizens(centres=None, *, start: datetime.date | None = None, end: datetime.date | None = None):
+    """Youth who completed every lesson of the active-citizenship module(s) and were on the team of a
+    project completed in the period (all time when no period is given). Returns a Learner queryset."""
+    modules = list(ModulePage.objects.live().filter(topic__slug=CITIZENSHIP_TOPIC))
+    lesson_ids = [lesson.pk for lessons in course_selectors.lessons_of_modules(modules).values() for lesson in lessons]
+    projects = Project.objects.filter(status=Project.Status.COMPLETED)
+    if centres is not None:
+        projects = projects.filter(centre__in=centres)
+    if start:
+        projects = projects.filter(completed_on__gte=start)
+    if end:
+        projects = projects.filter(completed_on__lte=end)
+    if not lesson_ids:
+        return Learner.objects.none()
+    return (
+        Learner.objects.filter(projects__project__in=projects)
+        .annotate(done=Count("progress", filter=Q(progress__lesson_id__in=lesson_ids), distinct=True))
+        .filter(done=len(lesson_ids))
+        .distinct()
+        .order_by("code")
+    )

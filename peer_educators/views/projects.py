@@ -1,0 +1,258 @@
+"""Social action project pages: the list with the active-citizen indicator, proposing, the project page,
+approving, logging activities, planning steps, completing and abandoning.
+
+Every project comes from an lms.access queryset (visible, managed or worked-on scope), so anything
+outside the user's scope answers 404. Programme managers read every project and change none.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from wagtail.images import get_image_model
+
+from lms import access
+from peer_educators import selectors
+from peer_educators.forms.projects import (
+    REACH_KINDS,
+    REACH_SEXES,
+    ActivityLogForm,
+    PlannedActivityForm,
+    ProjectAbandonForm,
+    ProjectApproveForm,
+    ProjectCompleteForm,
+    ProjectFilterForm,
+    ProjectProposeForm,
+    team_candidates,
+)
+from peer_educators.models import ActivityLog, ActivityPhoto, PeerEducator, Project, ProjectMember
+
+PAGE_SIZE = 50
+THUMBNAIL = "max-320x320"
+WORKING = (Project.Status.APPROVED, Project.Status.IN_PROGRESS)
+OPEN = (Project.Status.PROPOSED, *WORKING)
+METHODS = ["GET", "HEAD", "POST"]
+
+
+def _active_peer(user) -> PeerEducator | None:
+    """The user's own peer-educator record, when they are an active peer educator."""
+    if not access.is_active_peer_educator(user):
+        return None
+    return PeerEducator.objects.select_related("learner__centre").get(user=user)
+
+
+def _project(scope, request, project_id: int) -> Project:
+    """The project from the given lms.access scope, or 404."""
+    return get_object_or_404(scope(request.user).select_related("centre"), pk=project_id)
+
+
+def _in_scope(scope, user, project: Project) -> bool:
+    return scope(user).filter(pk=project.pk).exists()
+
+
+@login_required
+def project_list(request):
+    """The projects the user may see, filtered by status, with the active-citizen indicator for their scope."""
+    user = request.user
+    is_peer = access.is_active_peer_educator(user)
+    if not (is_peer or access.uses_records(user)):
+        raise Http404
+    filters = ProjectFilterForm(request.GET or None)
+    visible = access.projects_visible_to(user).values("pk")
+    # Counting the team on a fresh queryset: the peer scope already joins the team.
+    projects = (
+        Project.objects.filter(pk__in=visible)
+        .select_related("centre")
+        .annotate(team_size=Count("team"))
+        .order_by("-created_on", "title")
+    )
+    projects = filters.filter(projects)
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    reach = selectors.project_reach([project.pk for project in page.object_list])
+    rows = [{"project": project, "reached": sum(reach.get(project.pk, {}).values())} for project in page.object_list]
+    indicator = None
+    if not is_peer:
+        indicator = selectors.active_citizens(access.centres_visible_to(user)).count()
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": rows,
+        "indicator": indicator,
+        "all_centres": access.reads_all_centres(user),
+        "can_propose": is_peer or access.manages_any_centre(user),
+    }
+    return render(request, "peer_educators/project_list.html", context)
+
+
+@login_required
+@require_http_methods(METHODS)
+def project_propose(request):
+    """Propose a project: a peer educator for their own centre (themselves on the team), a facilitator for
+    one of their centres (chosen first when they have several)."""
+    user = request.user
+    peer = _active_peer(user)
+    if peer is not None:
+        centre, team_initial = peer.learner.centre, [peer.learner]
+        candidates = team_candidates(centre, peer_user=user)
+    else:
+        centres = list(access.centres_managed_by(user).filter(is_active=True))
+        if not centres:
+            raise Http404
+        centre = centres[0] if len(centres) == 1 else None
+        centre = centre or next((c for c in centres if str(c.pk) == request.GET.get("centre")), None)
+        if centre is None:
+            return render(request, "peer_educators/project_form.html", {"centres": centres})
+        team_initial, candidates = [], team_candidates(centre)
+    form = ProjectProposeForm(request.POST or None, centre=centre, candidates=candidates, team_initial=team_initial)
+    if request.method == "POST" and form.is_valid():
+        project = form.submit(acting_user=user)
+        if project is not None:
+            messages.success(request, _("Project “%(title)s” proposed.") % {"title": project.title})
+            return redirect("project_detail", project_id=project.pk)
+    return render(
+        request, "peer_educators/project_form.html", {"form": form, "centre": centre, "is_peer": peer is not None}
+    )
+
+
+@login_required
+def project_detail(request, project_id: int):
+    """Everything about a project: status and dates, team (code and first name), plan, approval, activity
+    log with reach and photos, reflection or reason, and the actions the user may take."""
+    user = request.user
+    project = get_object_or_404(
+        access.projects_visible_to(user).select_related("centre", "proposed_by", "approved_by"), pk=project_id
+    )
+    team = list(ProjectMember.objects.filter(project=project).select_related("learner").order_by("learner__code"))
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=THUMBNAIL)
+    photos = ActivityPhoto.objects.select_related("image").prefetch_related(
+        Prefetch("image__renditions", queryset=renditions)
+    )
+    logs = list(ActivityLog.objects.filter(project=project).prefetch_related(Prefetch("photos", queryset=photos)))
+    manages = _in_scope(access.projects_managed_by, user, project)
+    works = _in_scope(access.projects_worked_on_by, user, project)
+    context = {
+        "project": project,
+        "team": team,
+        "planned": list(project.planned_activities.all()),
+        "logs": [_log_entry(log) for log in logs],
+        "total_reached": sum(log.people_reached for log in logs),
+        "can_approve": manages and project.status == Project.Status.PROPOSED and project.proposed_by_id != user.pk,
+        "own_proposal": manages and project.status == Project.Status.PROPOSED and project.proposed_by_id == user.pk,
+        "can_work": works and project.status in WORKING,
+        "can_abandon": manages and project.status in OPEN,
+    }
+    return render(request, "peer_educators/project_detail.html", context)
+
+
+def _log_entry(log: ActivityLog) -> dict:
+    """One log entry with its reach as table rows (kind: male, female, total) and the totals by sex."""
+    rows = []
+    for kind, label in REACH_KINDS:
+        male, female = (getattr(log, f"{kind}_{sex}") for sex, _label in REACH_SEXES)
+        rows.append({"label": label, "male": male, "female": female, "total": male + female})
+    return {
+        "log": log,
+        "rows": rows,
+        "male": sum(row["male"] for row in rows),
+        "female": sum(row["female"] for row in rows),
+        "total": log.people_reached,
+    }
+
+
+@login_required
+@require_http_methods(METHODS)
+def project_approve(request, project_id: int):
+    """A facilitator of the centre approves a proposed project with a comment (never their own proposal)."""
+    project = _project(access.projects_managed_by, request, project_id)
+    form = ProjectApproveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        was_approved = project.status == Project.Status.APPROVED
+        if form.submit(project=project, acting_user=request.user) is not None:
+            if was_approved:
+                messages.success(request, _("This project was already approved."))
+            else:
+                messages.success(request, _("Project “%(title)s” approved.") % {"title": project.title})
+            return redirect("project_detail", project_id=project.pk)
+    context = {"project": project, "form": form, "own": project.proposed_by_id == request.user.pk}
+    return render(request, "peer_educators/project_approve.html", context)
+
+
+@login_required
+@require_http_methods(METHODS)
+def activity_log_add(request, project_id: int):
+    """Log what the team did on a day, whom it reached by kind and sex, and an optional child-safe photo."""
+    project = _project(access.projects_worked_on_by, request, project_id)
+    form = ActivityLogForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = form.submit(project=project, acting_user=request.user)
+        if result is not None:
+            log, created = result
+            if created:
+                messages.success(
+                    request, _("Activity of %(day)s logged.") % {"day": date_format(log.date, "DATE_FORMAT")}
+                )
+            else:
+                messages.success(request, _("This activity was already logged."))
+            return redirect("project_detail", project_id=project.pk)
+    context = {"project": project, "form": form, "open": project.status in WORKING}
+    return render(request, "peer_educators/project_log.html", context)
+
+
+@login_required
+@require_http_methods(METHODS)
+def planned_activity_add(request, project_id: int):
+    """Add a planned step with a target date."""
+    project = _project(access.projects_worked_on_by, request, project_id)
+    form = PlannedActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = form.submit(project=project, acting_user=request.user)
+        if result is not None:
+            activity, created = result
+            if created:
+                messages.success(request, _("Planned: %(title)s.") % {"title": activity.title})
+            else:
+                messages.success(request, _("This activity was already planned."))
+            return redirect("project_detail", project_id=project.pk)
+    context = {"project": project, "form": form, "open": project.status in WORKING}
+    return render(request, "peer_educators/project_plan.html", context)
+
+
+@login_required
+@require_http_methods(METHODS)
+def project_complete(request, project_id: int):
+    """Mark a project completed, with the team's reflection: what changed and what the team learned."""
+    project = _project(access.projects_worked_on_by, request, project_id)
+    form = ProjectCompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        was_completed = project.status == Project.Status.COMPLETED
+        if form.submit(project=project, acting_user=request.user) is not None:
+            if was_completed:
+                messages.success(request, _("This project was already completed."))
+            else:
+                messages.success(request, _("Project “%(title)s” completed.") % {"title": project.title})
+            return redirect("project_detail", project_id=project.pk)
+    context = {"project": project, "form": form, "open": project.status in WORKING}
+    return render(request, "peer_educators/project_complete.html", context)
+
+
+@login_required
+@require_http_methods(METHODS)
+def project_abandon(request, project_id: int):
+    """Abandon a project that is not completed, with a reason."""
+    project = _project(access.projects_managed_by, request, project_id)
+    form = ProjectAbandonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        was_abandoned = project.status == Project.Status.ABANDONED
+        if form.submit(project=project, acting_user=request.user) is not None:
+            if was_abandoned:
+                messages.success(request, _("This project was already abandoned."))
+            else:
+                messages.success(request, _("Project “%(title)s” abandoned.") % {"title": project.title})
+            return redirect("project_detail", project_id=project.pk)
+    context = {"project": project, "form": form, "open": project.status in OPEN}
+    return render(request, "peer_educators/project_abandon.html", context)
