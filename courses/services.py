@@ -140,7 +140,7 @@ def session_record(
     members on the session date. A held session can be recorded again (a correction): the changes
     are logged, and progress follows the new attendance.
     """
-    session = Session.objects.select_for_update().select_related("lesson", "group").get(pk=session.pk)
+    session = Session.objects.select_for_update(of=("self",)).select_related("lesson", "group").get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
         raise ValidationError(_("This session was cancelled. Plan a new one instead."))
     if session.date > timezone.localdate():
@@ -242,7 +242,7 @@ def quiz_results_record(*, session: Session, scores: Mapping[int, Mapping[str, i
     `scores` maps learner id to {"pre": score or None, "post": score or None}. Scores are out of the
     number of questions in the lesson's quiz. Returns how many results changed.
     """
-    session = Session.objects.select_for_update().select_related("lesson", "group").get(pk=session.pk)
+    session = Session.objects.select_for_update(of=("self",)).select_related("lesson", "group").get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
         raise ValidationError(_("This session was cancelled, so it has no quiz results."))
     maximum = selectors.quiz_question_count(session.lesson)

@@ -136,7 +136,7 @@ def peer_educator_promote(
 def peer_educator_set_status(*, peer: PeerEducator, status: str, note: str = "", acting_user: User) -> PeerEducator:
     """Move a peer educator along the pathway. Pausing or stepping down removes their access at once;
     stepping down also removes the role and closes the account. The history stays."""
-    peer = PeerEducator.objects.select_for_update().select_related("user", "learner").get(pk=peer.pk)
+    peer = PeerEducator.objects.select_for_update(of=("self",)).select_related("user", "learner").get(pk=peer.pk)
     _check_manages(acting_user, peer.learner.centre_id)
     if status not in PeerEducator.Status.values:
         raise ValidationError(_("Unknown status."))
