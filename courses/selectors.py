@@ -37,7 +37,7 @@ def lessons_of_modules(modules: list[ModulePage]) -> dict[int, list[LessonPage]]
     for module in modules:
         condition |= Q(path__startswith=module.path, depth=module.depth + 1)
     lessons: dict[int, list[LessonPage]] = {module.pk: [] for module in modules}
-    for lesson in LessonPage.objects.live().filter(condition).order_by("path"):
+    for lesson in LessonPage.objects.live().filter(condition).defer_streamfields().order_by("path"):
         lessons[by_path[lesson.module_path]].append(lesson)
     return lessons
 
