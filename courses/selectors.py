@@ -12,7 +12,16 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Length, RowNumber, Substr
 
 from courses.models import Attendance, GroupModule, LessonPage, LessonProgress, ModulePage, QuizResult, Session
-from learners.models import Group, Learner, Membership
+from learners.models import (
+    CentreTransfer,
+    Group,
+    JobPlacement,
+    Learner,
+    Membership,
+    SchoolEnrolment,
+    ServiceRecord,
+    TrainingEnrolment,
+)
 
 HELD = Session.Status.HELD
 PRESENT = Attendance.Status.PRESENT
@@ -298,10 +307,16 @@ class LearnerRecord:
     attendance_rate: float | None
     progress_by_module: list[tuple[ModulePage, list[LessonProgress]]]
     quiz_results: list[QuizResult]
+    services: list[ServiceRecord] = field(default_factory=list)
+    trainings: list[TrainingEnrolment] = field(default_factory=list)
+    placements: list[JobPlacement] = field(default_factory=list)
+    school_enrolments: list[SchoolEnrolment] = field(default_factory=list)
+    transfers: list[CentreTransfer] = field(default_factory=list)
 
 
 def learner_record(learner: Learner) -> LearnerRecord:
-    """A learner's groups, attendance, lessons completed per module and quiz results."""
+    """A learner's groups, attendance, lessons completed per module, quiz results, services received,
+    vocational training, job placements, school enrolments and moves between centres (one query each)."""
     memberships = list(learner.memberships.select_related("group", "group__centre").order_by("-joined_on"))
     attendance = list(
         Attendance.objects.filter(learner=learner, session__status=HELD)
@@ -328,4 +343,9 @@ def learner_record(learner: Learner) -> LearnerRecord:
         attendance_rate=_rate(len(present), len(attendance)),
         progress_by_module=[(modules[path], items) for path, items in sorted(by_module.items()) if path in modules],
         quiz_results=results,
+        services=list(learner.services.select_related("recorded_by")),
+        trainings=list(learner.trainings.select_related("trade", "recorded_by")),
+        placements=list(learner.job_placements.select_related("trade", "recorded_by")),
+        school_enrolments=list(learner.school_enrolments.select_related("recorded_by")),
+        transfers=list(learner.transfers.select_related("from_centre", "to_centre", "recorded_by")),
     )

@@ -2,13 +2,27 @@
 
 from django.urls import path
 
-from learners import views
+from learners.views import community, outcomes
+from learners.views import registry as views
 
 urlpatterns = [
     path("learners/", views.learner_list, name="learner_list"),
     path("learners/new/", views.learner_register, name="learner_register"),
     path("learners/<str:code>/edit/", views.learner_edit, name="learner_edit"),
     path("learners/<str:code>/move/", views.learner_move, name="learner_move"),
+    path("learners/<str:code>/services/add/", outcomes.service_add, name="service_add"),
+    path("learners/<str:code>/training/add/", outcomes.training_add, name="training_add"),
+    path("learners/<str:code>/placements/add/", outcomes.placement_add, name="placement_add"),
+    path("learners/<str:code>/school/add/", outcomes.school_enrolment_add, name="school_enrolment_add"),
+    path("learners/<str:code>/transfer/", outcomes.learner_transfer, name="learner_transfer"),
+    path("training/<int:training_id>/", outcomes.training_update, name="training_update"),
+    path("outcomes/<str:kind>/<int:record_id>/remove/", outcomes.outcome_remove, name="outcome_remove"),
     path("groups/<int:group_id>/members/add/", views.members_add, name="members_add"),
     path("groups/<int:group_id>/members/<int:membership_id>/end/", views.membership_end, name="membership_end"),
+    path("community/", community.community_list, name="community_list"),
+    path("community/new/", community.community_group_create, name="community_group_create"),
+    path("community/<int:group_id>/", community.community_group_detail, name="community_group_detail"),
+    path("community/<int:group_id>/edit/", community.community_group_edit, name="community_group_edit"),
+    path("community/<int:group_id>/meetings/add/", community.community_meeting_add, name="community_meeting_add"),
+    path("community/events/new/", community.sensitisation_event_add, name="sensitisation_event_add"),
 ]

@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from learners.models import Centre, StaffAssignment
+from learners.models import Centre, StaffAssignment, Trade
 
 ACTIONS = {
     "lms.learner.register": (_("Register learner"), _("Registered learner")),
@@ -14,6 +14,17 @@ ACTIONS = {
     "lms.membership.end": (_("Leave group"), _("Left group")),
     "lms.group.create": (_("Create group"), _("Created group")),
     "lms.group.update": (_("Change group"), _("Changed group")),
+    "lms.service.record": (_("Record service received"), _("Recorded service received")),
+    "lms.training.enrol": (_("Record vocational training"), _("Recorded vocational training")),
+    "lms.training.update": (_("Complete or certify training"), _("Completed or certified training")),
+    "lms.placement.record": (_("Record job placement"), _("Recorded job placement")),
+    "lms.school.record": (_("Record school enrolment"), _("Recorded school enrolment")),
+    "lms.learner.transfer": (_("Move learner to another centre"), _("Moved learner to another centre")),
+    "lms.outcome.remove": (_("Remove mistaken record"), _("Removed mistaken record")),
+    "lms.community.create": (_("Record community group"), _("Recorded community group")),
+    "lms.community.update": (_("Change community group"), _("Changed community group")),
+    "lms.community.meeting": (_("Record community meeting"), _("Recorded community meeting")),
+    "lms.community.event": (_("Record sensitisation event"), _("Recorded sensitisation event")),
 }
 
 
@@ -45,10 +56,21 @@ class StaffAssignmentViewSet(SnippetViewSet):
     list_filter = ["centre"]
 
 
+class TradeViewSet(SnippetViewSet):
+    """Administrators edit the trades taught in vocational training (untick "offered" rather than delete)."""
+
+    model = Trade
+    icon = "tag"
+    menu_label = _("Trades")
+    list_display = ["name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
 class CentresViewSetGroup(SnippetViewSetGroup):
     """The admin menu group for centres and who works at them."""
 
-    items = (CentreViewSet, StaffAssignmentViewSet)
+    items = (CentreViewSet, StaffAssignmentViewSet, TradeViewSet)
     menu_icon = "home"
     menu_label = _("Centres")
     menu_name = "centres"

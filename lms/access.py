@@ -203,3 +203,13 @@ def peer_educators_managed_by(user: User | AnonymousUser) -> QuerySet:
     from peer_educators.models import PeerEducator
 
     return PeerEducator.objects.filter(learner__centre__in=centres_managed_by(user))
+
+
+def at_centres_visible_to(user: User | AnonymousUser, queryset: QuerySet, field: str = "centre") -> QuerySet:
+    """Records of any kind held at the centres the user may read (the centre is found through `field`)."""
+    return queryset.filter(**{f"{field}__in": centres_visible_to(user)})
+
+
+def at_centres_managed_by(user: User | AnonymousUser, queryset: QuerySet, field: str = "centre") -> QuerySet:
+    """Records of any kind held at the centres the user may change (the centre is found through `field`)."""
+    return queryset.filter(**{f"{field}__in": centres_managed_by(user)})

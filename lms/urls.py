@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("learners.urls")),
     path("", include("courses.urls")),
     path("", include("peer_educators.urls")),
+    path("", include("reports.urls")),
 ]
 
 if settings.DEBUG:

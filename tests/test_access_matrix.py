@@ -20,7 +20,23 @@ from wagtail.models import ModelLogEntry
 
 from courses import services as delivery
 from courses.models import Attendance, GroupModule, LessonProgress, QuizResult, Session
-from learners.models import Centre, Group, Learner, Membership, StaffAssignment
+from learners import services as evidence
+from learners.models import (
+    Centre,
+    CentreTransfer,
+    CommunityGroup,
+    CommunityMeeting,
+    Group,
+    JobPlacement,
+    Learner,
+    Membership,
+    SchoolEnrolment,
+    SensitisationEvent,
+    ServiceRecord,
+    StaffAssignment,
+    Trade,
+    TrainingEnrolment,
+)
 from lms import roles
 from peer_educators import services as pathway
 from peer_educators.forms.peer import FirstPasswordForm
@@ -90,6 +106,27 @@ MATRIX = {
     "project_plan":     (LOGIN,   NO,      NO,       NO,       A,       A,      B,      NO,     AB),
     "project_complete": (LOGIN,   NO,      NO,       NO,       A,       A,      B,      NO,     AB),
     "project_abandon":  (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    # services, training and outcomes recorded on a learner
+    "service_add":      (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "training_add":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "training_update":  (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "placement_add":    (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "school_enrolment_add": (LOGIN, NO,    NO,       NO,       NO,      A,      B,      NO,     AB),
+    "learner_transfer": (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "outcome_remove":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    # community structures
+    "community_list":   (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "community_group_create": (LOGIN, NO,  NO,       NO,       NO,      OK,     OK,     NO,     OK),
+    "community_group_detail": (LOGIN, NO,  NO,       NO,       NO,      A,      B,      AB,     AB),
+    "community_group_edit": (LOGIN, NO,    NO,       NO,       NO,      A,      B,      NO,     AB),
+    "community_meeting_add": (LOGIN, NO,   NO,       NO,       NO,      A,      B,      NO,     AB),
+    "sensitisation_event_add": (LOGIN, NO, NO,       NO,       NO,      OK,     OK,     NO,     OK),
+    # indicators: each reader sees their own centres' figures and records (the leak check below)
+    "indicator_dashboard": (LOGIN, NO,     NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "donor_summary":    (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "indicator_records": (LOGIN,  NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "dashboard_export": (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "indicator_records_export": (LOGIN, NO, NO,      NO,       NO,      OK,     OK,     OK,     OK),
 }  # fmt: skip
 
 # The object each URL is about (None: a page without an object).
@@ -131,6 +168,30 @@ OBJECT = {
     "project_plan": "project",
     "project_complete": "project",
     "project_abandon": "project",
+    "service_add": "learner",
+    "training_add": "learner",
+    "training_update": "training",
+    "placement_add": "learner",
+    "school_enrolment_add": "learner",
+    "learner_transfer": "learner",
+    "outcome_remove": "service",
+    "community_list": None,
+    "community_group_create": None,
+    "community_group_detail": "community_group",
+    "community_group_edit": "community_group",
+    "community_meeting_add": "community_group",
+    "sensitisation_event_add": None,
+    "indicator_dashboard": None,
+    "donor_summary": None,
+    "indicator_records": None,
+    "dashboard_export": None,
+    "indicator_records_export": None,
+}
+# Arguments of pages without an object (the same for every centre: the scope comes from the user).
+FIXED_KWARGS = {
+    "indicator_records": {"key": "protective-services"},
+    "dashboard_export": {"fmt": "csv"},
+    "indicator_records_export": {"key": "protective-services", "fmt": "csv"},
 }
 
 # URLs whose POST changes records, and the centres each role may change.
@@ -156,6 +217,17 @@ WRITES = (
     "project_plan",
     "project_complete",
     "project_abandon",
+    "service_add",
+    "training_add",
+    "training_update",
+    "placement_add",
+    "school_enrolment_add",
+    "learner_transfer",
+    "outcome_remove",
+    "community_group_create",
+    "community_group_edit",
+    "community_meeting_add",
+    "sensitisation_event_add",
 )
 # A.'s project is already approved, so approving it again rightly changes nothing: no control for that write.
 UNCONTROLLED = {"project_approve"}
@@ -163,6 +235,9 @@ CHANGES = {"facilitator_a": {"A"}, "facilitator_b": {"B"}, "admin": {"A", "B"}}
 # What the peer educator may change, all in centre A: their group's sessions and their team's project.
 PEER_WRITES = {"session_run", "session_scores", "project_propose", "project_log", "project_plan", "project_complete"}
 READS = {"facilitator_a": {"A"}, "facilitator_b": {"B"}, "manager": {"A", "B"}, "admin": {"A", "B"}}
+
+# Pages that name every centre, and nothing else of them: moving a learner offers the centres to move to.
+NAMES_CENTRES = {"learner_transfer"}
 
 # Top-level includes of lms.urls that are not these features (framework and content pages).
 NOT_RECORDS = {"django-admin/", "admin/", "documents/", "accounts/", "i18n/", "search/"}
@@ -175,6 +250,7 @@ FIRST_NAMES = {"A": ["Aimal", "Arsalan", "Ayaz"], "B": ["Babrak", "Bahram", "Bak
 # Learners trained as peer educators: the first is promoted (A) or nominated (B), the second is a candidate.
 TRAINEES = {"A": ["Zarak", "Yasir"], "B": ["Bilawal", "Burhan"]}
 PROJECTS = {"A": "Clean tap at Alif bus stand", "B": "Safe lane near Bay cinema"}
+COMMUNITY_GROUPS = {"A": "Alif parents committee", "B": "Bay parents committee"}
 MISSING = {
     "group": 999_999,
     "membership": 999_999,
@@ -183,6 +259,9 @@ MISSING = {
     "candidate": "PSN-9999",
     "peer_educator": 999_999,
     "project": 999_999,
+    "training": 999_999,
+    "service": 999_999,
+    "community_group": 999_999,
 }
 ARGUMENT = {
     "group": "group_id",
@@ -191,6 +270,8 @@ ARGUMENT = {
     "session": "session_id",
     "peer_educator": "peer_id",
     "project": "project_id",
+    "training": "training_id",
+    "community_group": "group_id",
 }
 
 
@@ -289,11 +370,28 @@ def build_world() -> dict:
             acting_user=proposer,
         )
         pathway.project_approve(project=project, comment="Go ahead", acting_user=admin)
+        service = evidence.service_record(
+            learner=first, kind="counselling", date=today - datetime.timedelta(days=3), acting_user=facilitator
+        )
+        enrolment = evidence.training_enrol(
+            learner=spare, trade=Trade.objects.order_by("pk").first(), enrolled_on=today, acting_user=facilitator
+        )
+        community_group = evidence.community_group_create(
+            centre=centre,
+            kind="pcc",
+            name=COMMUNITY_GROUPS[key],
+            members_male=4,
+            members_female=5,
+            acting_user=facilitator,
+        )
         centres[key] = {
             "centre": centre,
             "trainees": trainees,
             "peer_educator": peer,
             "project": project,
+            "service": service,
+            "training": enrolment,
+            "community_group": community_group,
             "group": group,
             "other_group": other_group,
             "learner": first,
@@ -310,6 +408,7 @@ def build_world() -> dict:
                 *TRAINEES[key],
                 *(x.code for x in trainees),
                 PROJECTS[key],
+                COMMUNITY_GROUPS[key],
             ],
             # What the peer educator may see of their own centre: their group, its members, their project.
             "seen_by_peer": [
@@ -332,7 +431,7 @@ def url_kwargs(world, name: str, key: str | None) -> dict:
     """The URL arguments pointing at the object of a URL in centre `key` (or at nothing)."""
     kind = OBJECT[name]
     if kind is None:
-        return {}
+        return FIXED_KWARGS.get(name, {})
     objects = world["centres"][key]
     if kind == "group":
         return {"group_id": objects["group"].pk}
@@ -346,6 +445,12 @@ def url_kwargs(world, name: str, key: str | None) -> dict:
         return {"peer_id": objects["peer_educator"].pk}
     if kind == "project":
         return {"project_id": objects["project"].pk}
+    if kind == "training":
+        return {"training_id": objects["training"].pk}
+    if kind == "service":
+        return {"kind": "service", "record_id": objects["service"].pk}
+    if kind == "community_group":
+        return {"group_id": objects["community_group"].pk}
     return {"session_id": objects["session"].pk}
 
 
@@ -354,6 +459,8 @@ def missing_kwargs(name: str) -> dict:
     kind = OBJECT[name]
     if kind == "membership":
         return {"group_id": MISSING["group"], "membership_id": MISSING["membership"]}
+    if kind == "service":
+        return {"kind": "service", "record_id": MISSING["service"]}
     return {ARGUMENT[kind]: MISSING[kind]}
 
 
@@ -361,6 +468,7 @@ def post_data(world, name: str, key: str) -> dict:
     """A POST that the facilitator of centre `key` may make and that changes something there."""
     objects = world["centres"][key]
     centre, group = objects["centre"], objects["group"]
+    other_centre = world["centres"]["B" if key == "A" else "A"]["centre"]
     facilitator = world["users"][f"facilitator_{key.lower()}"]
     today = timezone.localdate()
     learner = {
@@ -408,6 +516,43 @@ def post_data(world, name: str, key: str) -> dict:
         "project_plan": {"title": "Paint the sign", "target_date": soon},
         "project_complete": {"changed": "The tap is clean", "learned": "Plan ahead"},
         "project_abandon": {"reason": "No time"},
+        # services, training and outcomes: on the learner of the first group (joined weeks ago), today
+        "service_add": {"kind": "medical", "date": today.isoformat(), "provider": ""},
+        "training_add": {
+            "trade": Trade.objects.filter(is_active=True).order_by("pk").first().pk,
+            "enrolled_on": today.isoformat(),
+        },
+        "training_update": {"completed_on": today.isoformat(), "certified_on": "", "certifying_board": ""},
+        "placement_add": {"placed_on": today.isoformat(), "kind": "apprentice", "trade": "", "sector": "Bakery"},
+        "school_enrolment_add": {"enrolled_on": today.isoformat(), "grade": "3"},
+        "learner_transfer": {"to_centre": other_centre.pk, "moved_on": today.isoformat()},
+        "outcome_remove": {},
+        # community structures
+        "community_group_create": {
+            "centre": centre.pk,
+            "kind": "pcc",
+            "name": "New mothers committee",
+            "formed_on": "",
+            "members_male": 2,
+            "members_female": 3,
+        },
+        "community_group_edit": {
+            "kind": "pcc",
+            "name": "Renamed committee",
+            "formed_on": "",
+            "members_male": 4,
+            "members_female": 6,
+            "is_active": "on",
+        },
+        "community_meeting_add": {"date": today.isoformat(), "topics": "Child rights", "attendance": 7},
+        "sensitisation_event_add": {
+            "centre": centre.pk,
+            "date": today.isoformat(),
+            "audience": "elders",
+            "participants_male": 3,
+            "participants_female": 4,
+            "topics": "Child rights",
+        },
     }[name]
 
 
@@ -432,6 +577,15 @@ def fingerprint() -> list:
         PlannedActivity,
         ActivityLog,
         ActivityPhoto,
+        ServiceRecord,
+        TrainingEnrolment,
+        JobPlacement,
+        SchoolEnrolment,
+        CentreTransfer,
+        CommunityGroup,
+        CommunityGroup.learner_members.through,
+        CommunityMeeting,
+        SensitisationEvent,
         User.groups.through,
     ]
     rows = [list(model.objects.order_by("pk").values_list()) for model in models]
@@ -453,6 +607,13 @@ def leaked(world, role: str, body: str) -> list[str]:
     if role == "peer":
         secrets = [secret for secret in secrets if secret not in world["centres"]["A"]["seen_by_peer"]]
     return [secret for secret in secrets if secret in body]
+
+
+def body_of(response) -> str:
+    """A page's text, or a streamed download's (CSV)."""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode()
 
 
 def may_change(role: str, name: str, key: str) -> bool:
@@ -571,7 +732,9 @@ def test_get(client, world, name, role, key):
     if location is not None:
         assert response.url.startswith(location), f"{case}: expected a redirect to {location}, got {response.url}"
     if status == 200:
-        found = leaked(world, role, response.content.decode())
+        found = leaked(world, role, body_of(response))
+        if name in NAMES_CENTRES:
+            found = [secret for secret in found if secret not in {spec["name"] for spec in CENTRES.values()}]
         assert not found, f"{case}: the page shows {found}, from a centre outside the role's scope"
 
 

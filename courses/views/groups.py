@@ -214,7 +214,7 @@ def sessions_plan(request, group_id):
 
 @login_required
 def learner_record(request, code):
-    """A learner's details, groups, attendance, lessons completed per module and quiz results."""
+    """A learner's details, groups, attendance, lessons, quiz results, services, training, outcomes and moves."""
     learner = get_object_or_404(
         access.learners_visible_to(request.user).select_related(
             "centre", "guardian_consent_recorded_by", "child_assent_recorded_by"

@@ -1,20 +1,22 @@
-"""Build the benchmark's data set: 20 centres, 400 groups, 10,000 learners and their sessions.
+"""Build the benchmark's data set: 200 centres, 4,000 groups, 100,000 learners, their sessions and
+about 2,000,000 attendance rows, then their services, training and outcomes and the centres' community work.
 
-Rows are written with `bulk_create(batch_size=...)` (and, for the three largest tables, with
-`executemany`: see `_RowWriter`), not through the services: the services write one row and one
-audit entry at a time, which is right for a facilitator's form but would take hours for a million
-rows; nothing here is audited. Codes and numbers are computed here the way `learner_register` computes
+Rows are written with `bulk_create(batch_size=...)` (and, for the largest tables, with COPY on
+PostgreSQL or `executemany`: see `_RowWriter`), not through the services: the services write one row and one
+audit entry at a time, which is right for a facilitator's form but would take hours for millions
+of rows; nothing here is audited. Codes and numbers are computed here the way `learner_register` computes
 them, and every row respects the same constraints (consent before membership, attendance only for
-members on the session date, one progress row per learner and lesson).
+members on the session date, one progress row per learner and lesson, outcomes after joining).
 
 Each centre has one facilitator, who leads all its groups (the pages are timed as the first one).
-The shape, per ordinary group: 25 learners, 20 modules (100 lessons: the 6 demo modules and
-numbered copies of them, since the demo curriculum has only 30 lessons), 100 sessions: 60 held
-(each a different lesson, about every three days over the last six months), 2 cancelled and 38
-planned (some today). Attendance is about 2/3 present, so 400 groups give about 600,000 attendance
-rows and 400,000 progress rows. The grid group, the one the pages are timed on, has 40 current
+The shape, per ordinary group: 25 learners (who joined up to 18 months before the group started),
+12 modules (60 lessons: the 6 demo modules and numbered copies of them), 60 sessions: 20 held
+(each a different lesson, every nine days over the last six months), 2 cancelled and 38 planned
+(some today). Attendance is about 2/3 present, so 4,000 groups give about 2,000,000 attendance
+rows and 1,400,000 progress rows. The grid group, the one the pages are timed on, has 40 current
 members (5 joined part-way, and 2 more left), follows the 6 demo modules (30 lessons), held 26 of
-them, and has quiz results for every held session; other groups for the first lesson of a module.
+them every three days, and has quiz results for every held session; other groups for the first
+lesson of a module. `--scale 0.1` builds the earlier size (20 centres, 400 groups, 10,000 learners).
 
 Then the peer-educator side, the same at every scale, per centre: 2 active peer educators (older
 learners of the centre, each with an account in the Peer educators role and their pathway's
@@ -23,6 +25,15 @@ dates), each leading 2 peer groups of 12 learners (who are also in a facilitator
 4 mentor observations each, and 10 social action projects in every status, each with a team,
 planned steps and an activity log. The first centre's first project, the one timed, is larger:
 a team of 12, 10 planned steps and 30 log entries. Peer groups are counted apart from "groups".
+
+And the programme's evidence, per learner and centre: 2 to 3 services a year since joining
+(dated, of every kind, some by an outside provider); vocational training for about a quarter of
+the learners aged 15 and over (most complete it, most of those are certified, and up to a third
+of those who completed are placed in work); school enrolment for about 6% of those under 15; one
+learner per centre moved to the next centre in the last week; and per centre a Parents' Community
+Committee and a child association (12 learner members) meeting most months, and a sensitisation
+event about every five weeks, over the last two years. The demo `manager` account (a programme
+manager) reads the indicator pages.
 """
 
 import datetime
@@ -56,7 +67,22 @@ from courses.models import (
 )
 from home.demo.accounts import ensure_demo_accounts
 from home.demo.curriculum import demo_module_files, ensure_demo_curriculum
-from learners.models import Centre, Group, Learner, Membership, StaffAssignment
+from learners.models import (
+    Centre,
+    CentreTransfer,
+    CommunityGroup,
+    CommunityMeeting,
+    Group,
+    JobPlacement,
+    Learner,
+    Membership,
+    SchoolEnrolment,
+    SensitisationEvent,
+    ServiceRecord,
+    StaffAssignment,
+    Trade,
+    TrainingEnrolment,
+)
 from lms import roles
 from peer_educators.models import (
     ActivityLog,
@@ -72,14 +98,18 @@ SEED = 20240603
 BATCH_SIZE = 2000  # Django lowers it to what the database accepts (999 parameters on SQLite)
 FLUSH_EVERY = 50_000  # rows kept in memory before they are written
 
-FULL_CENTRES = 20
-FULL_GROUPS = 400
-FULL_LEARNERS = 10_000
+FULL_CENTRES = 200
+FULL_GROUPS = 4000
+FULL_LEARNERS = 100_000
 
-SESSIONS_PER_GROUP = 100
-HELD_PER_GROUP = 60
+CURRICULUM_LESSONS = 100  # 20 modules: ordinary groups use the first 12, peer groups the next 8
+SESSIONS_PER_GROUP = 60
+HELD_PER_GROUP = 20
 CANCELLED_PER_GROUP = 2
-DAYS_BETWEEN_SESSIONS = 3
+DAYS_BETWEEN_SESSIONS = 3  # the grid group's held sessions, and every group's planned ones
+DAYS_BETWEEN_HELD = 9  # an ordinary group's held sessions: 20 over the last six months
+JOIN_SPREAD_DAYS = 540  # an ordinary group's learners joined up to 18 months before its first session
+GRID_JOIN_SPREAD_DAYS = 30
 ATTENDANCE_CHANCES = (0.9, 0.8, 0.7, 0.6, 0.5, 0.5)  # a learner's chance of coming: 2/3 on average
 
 GRID_GROUP_NAME = "Bench grid group"
@@ -110,6 +140,33 @@ PROJECT_PROPOSED_DAYS = 50
 BIG_PROJECT = "Bench project"  # the project timed: a large team, many planned steps and a long activity log
 BIG_TEAM, BIG_STEPS, BIG_LOGS = 12, 10, 30
 
+MANAGER_USERNAME = "manager"  # the demo programme manager: the indicator pages are timed as this account
+
+SERVICES_PER_YEAR = (2.0, 3.0)  # each learner's rate, drawn once
+SERVICE_KINDS = (  # (kind, weight, outside provider or "" for the centre)
+    (ServiceRecord.Kind.EDUCATION, 5, ""),
+    (ServiceRecord.Kind.RECREATION, 4, ""),
+    (ServiceRecord.Kind.HEALTH_HYGIENE, 3, ""),
+    (ServiceRecord.Kind.COUNSELLING, 3, ""),
+    (ServiceRecord.Kind.MEDICAL, 2, "District Health Office"),
+    (ServiceRecord.Kind.REFERRAL, 1, "Legal Aid Society"),
+)
+TRAINING_MIN_AGE = 15
+TRAINING_SHARE = 0.25  # of learners aged 15 and over
+TRAINING_COMPLETED = 0.7
+TRAINING_CERTIFIED = 0.7  # of those who completed
+PLACED_SHARE = 0.35  # of those who completed
+SCHOOL_MAX_AGE = 14
+SCHOOL_SHARE = 0.06  # of learners aged 14 and under
+TRANSFERS_PER_CENTRE = 1  # to the next centre, in the last week (after every ordinary group's last held session)
+BOARD = "Technical Education and Vocational Training Authority"
+COMMUNITY_MONTHS = 24
+MEETING_CHANCE = 0.85  # a community group meets in most months
+ASSOCIATION_MEMBERS = 12
+EVENT_EVERY_DAYS = 35
+EVENT_TOPICS = "Child rights\nSafe and unsafe places\nWhere children can get help"
+MEETING_TOPICS = ("Child rights", "Self-protection", "School enrolment", "Health and hygiene", "Child labour")
+
 FIRST_NAMES = ("Aisha", "Bilal", "Chanda", "Dawit", "Farid", "Gul", "Iman", "Laila", "Musa", "Nadia", "Omar", "Zara")
 
 
@@ -133,7 +190,7 @@ class Scale:
 @dataclass
 class BenchWorld:
     """The objects the pages are timed on: the grid group, its facilitator, a held session and a learner;
-    the first centre's first peer educator and its big project."""
+    the first centre's first peer educator and its big project; the programme manager."""
 
     facilitator: User
     group: Group
@@ -141,6 +198,7 @@ class BenchWorld:
     learner: Learner
     peer: User
     project: Project
+    manager: User
 
 
 def database_name() -> str:
@@ -211,6 +269,15 @@ def counts() -> dict[str, int]:
         "observations": Observation.objects.count(),
         "projects": Project.objects.count(),
         "activity_logs": ActivityLog.objects.count(),
+        "services": ServiceRecord.objects.count(),
+        "trainings": TrainingEnrolment.objects.count(),
+        "certified": TrainingEnrolment.objects.filter(certified_on__isnull=False).count(),
+        "job_placements": JobPlacement.objects.count(),
+        "school_enrolments": SchoolEnrolment.objects.count(),
+        "transfers": CentreTransfer.objects.count(),
+        "community_groups": CommunityGroup.objects.count(),
+        "community_meetings": CommunityMeeting.objects.count(),
+        "sensitisation_events": SensitisationEvent.objects.count(),
     }
 
 
@@ -221,8 +288,15 @@ def bench_world() -> BenchWorld:
     learner = Learner.objects.filter(memberships__group=group, memberships__left_on__isnull=True).order_by("code")[0]
     peer = User.objects.filter(username__startswith=PEER_PREFIX).order_by("username")[0]
     project = Project.objects.get(title=BIG_PROJECT)
+    manager = User.objects.get(username=MANAGER_USERNAME)
     return BenchWorld(
-        facilitator=group.facilitator, group=group, session=session, learner=learner, peer=peer, project=project
+        facilitator=group.facilitator,
+        group=group,
+        session=session,
+        learner=learner,
+        peer=peer,
+        project=project,
+        manager=manager,
     )
 
 
@@ -281,17 +355,18 @@ def _centre_code(index: int) -> str:
 
 
 class _RowWriter:
-    """Writes plain tuples into a model's table with `executemany`, a chunk at a time.
+    """Writes plain tuples into a model's table with `executemany` (COPY on PostgreSQL), a chunk at a time.
 
     This is what `bulk_create` sends to the database, without building a model instance per row:
-    for the million attendance, progress and quiz rows that is the difference between minutes and
-    seconds. Table and column names come from the models, so it works on SQLite and PostgreSQL.
+    for the millions of attendance, progress, quiz and service rows that is the difference between
+    many minutes and a few. Table and column names come from the models, so it works on SQLite and PostgreSQL.
     """
 
     FIELDS = {
         Attendance: ("session", "learner", "status", "recorded_by", "recorded_at"),
         LessonProgress: ("learner", "lesson", "session", "completed_on"),
         QuizResult: ("session", "learner", "lesson", "kind", "score", "max_score", "recorded_by", "recorded_at"),
+        ServiceRecord: ("learner", "centre", "kind", "date", "provider", "recorded_by", "recorded_at"),
     }
 
     def __init__(self):
@@ -311,10 +386,16 @@ class _RowWriter:
             rows, self.pending[key] = self.pending[key], []
             if not rows:
                 continue
+            table = quote(key._meta.db_table)
             columns = ", ".join(quote(key._meta.get_field(name).column) for name in self.FIELDS[key])
-            placeholders = ", ".join(["%s"] * len(self.FIELDS[key]))
-            sql = f"INSERT INTO {quote(key._meta.db_table)} ({columns}) VALUES ({placeholders})"
             with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":  # COPY: several times faster than INSERT for many rows
+                    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                    continue
+                placeholders = ", ".join(["%s"] * len(self.FIELDS[key]))
+                sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
                 for i in range(0, len(rows), BATCH_SIZE):
                     cursor.executemany(sql, rows[i : i + BATCH_SIZE])
 
@@ -333,14 +414,27 @@ class _GroupPlan:
     grid: bool = False
 
 
+@dataclass
+class _Move:
+    """A learner who moves to another centre in the last week (written after every centre is built)."""
+
+    learner: Learner
+    from_centre: Centre
+    to_centre: Centre
+    moved_on: datetime.date
+    recorded_by: User
+
+
 def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) -> None:
     """Build the data set at the given scale into the (empty, migrated) database."""
     _fast_sqlite()
     rng = random.Random(SEED)
+    evidence_rng = random.Random(SEED + 2)
     today = timezone.localdate()
     demo_users = ensure_demo_accounts()
-    curriculum = _curriculum(SESSIONS_PER_GROUP, editor=demo_users["editor"], reviewer=demo_users["reviewer"])
+    curriculum = _curriculum(CURRICULUM_LESSONS, editor=demo_users["editor"], reviewer=demo_users["reviewer"])
     questions = {lesson.pk: selectors.quiz_question_count(lesson) for _m, lessons in curriculum for lesson in lessons}
+    trades = list(Trade.objects.filter(is_active=True).order_by("pk")) or [Trade.objects.create(name="Tailoring")]
     log(f"curriculum: {len(curriculum)} modules, {len(questions)} lessons")
 
     with transaction.atomic():
@@ -399,21 +493,44 @@ def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) ->
             )
         )
 
+    plans_of: dict[int, list[_GroupPlan]] = {}
+    for plan in plans:
+        plans_of.setdefault(plan.centre.pk, []).append(plan)
+    moves: list[_Move] = []
+    evidence: dict[str, int] = {}
+    log_every = max(1, len(centres) // 10)
     for position, centre in enumerate(centres):
         facilitator = facilitators[position]
-        centre_plans = [plan for plan in plans if plan.centre.pk == centre.pk]
+        move_to = centres[(position + 1) % len(centres)] if len(centres) > 1 else None
         with transaction.atomic():
-            _build_centre(centre, facilitator, centre_plans, questions=questions, today=today, rng=rng)
-        if position % 5 == 4 or position == len(centres) - 1:
+            learners = _build_centre(
+                centre, facilitator, plans_of[centre.pk], questions=questions, today=today, rng=rng, move_to=move_to
+            )
+            made = _build_evidence(
+                centre, facilitator, learners, move_to=move_to, trades=trades, today=today, rng=evidence_rng
+            )
+        for name, n in made.items():
+            evidence[name] = evidence.get(name, 0) + n
+        moves += [_Move(learner, centre, move_to, moved_on, facilitator) for learner, moved_on in learners if moved_on]
+        if position % log_every == log_every - 1 or position == len(centres) - 1:
             log(f"centres built: {position + 1}/{len(centres)}")
+    with transaction.atomic():
+        _record_moves(moves)
+    log("evidence: " + ", ".join(f"{n} {name}" for name, n in evidence.items()) + f", {len(moves)} moves")
     with transaction.atomic():
         made = _build_peers(centres, facilitators, curriculum, questions=questions, today=today)
     log(f"peer educators: {made}")
     finish_database()
 
 
-def _build_centre(centre, facilitator, plans, *, questions, today, rng) -> None:
-    """A centre's groups, learners, memberships, sessions, attendance, progress and quiz results."""
+def _build_centre(
+    centre, facilitator, plans, *, questions, today, rng, move_to=None
+) -> list[tuple[Learner, datetime.date | None]]:
+    """A centre's groups, learners, memberships, sessions, attendance, progress and quiz results.
+
+    Returns the centre's learners, each with the day they move to `move_to` (None for those who stay).
+    """
+    days = datetime.timedelta
     groups = Group.objects.bulk_create(
         [Group(centre=centre, name=plan.name, facilitator=facilitator) for plan in plans], batch_size=BATCH_SIZE
     )
@@ -430,30 +547,33 @@ def _build_centre(centre, facilitator, plans, *, questions, today, rng) -> None:
     schedules = []
     for plan in plans:
         lessons = [lesson for _module, module_lessons in plan.modules for lesson in module_lessons]
-        held_dates = [
-            today - datetime.timedelta(days=(plan.held - i) * DAYS_BETWEEN_SESSIONS) for i in range(plan.held)
-        ]
-        if not plan.grid:
-            held_dates = [day - datetime.timedelta(days=plan.index % DAYS_BETWEEN_SESSIONS) for day in held_dates]
+        if plan.grid:
+            held_dates = [today - days((plan.held - i) * DAYS_BETWEEN_SESSIONS) for i in range(plan.held)]
+        else:
+            shift = plan.index % DAYS_BETWEEN_SESSIONS
+            held_dates = [today - days((plan.held - i) * DAYS_BETWEEN_HELD + shift) for i in range(plan.held)]
         sessions_wanted = len(lessons) if plan.grid else SESSIONS_PER_GROUP
         later = sessions_wanted - plan.held
-        later_dates = [
-            today + datetime.timedelta(days=plan.planned_offset + j * DAYS_BETWEEN_SESSIONS) for j in range(later)
-        ]
+        later_dates = [today + days(plan.planned_offset + j * DAYS_BETWEEN_SESSIONS) for j in range(later)]
         schedules.append((lessons[:sessions_wanted], held_dates, later_dates))
 
     number = centre.last_learner_number
-    learners, member_plans = [], []
+    moving = TRANSFERS_PER_CENTRE if move_to is not None else 0
+    learners, member_plans, moves = [], [], []
     for plan, (_lessons, held_dates, _later) in zip(plans, schedules, strict=True):
         start = held_dates[0] if held_dates else today
+        join_spread = GRID_JOIN_SPREAD_DAYS if plan.grid else JOIN_SPREAD_DAYS
         for m in range(plan.members):
             number += 1
-            joined = start - datetime.timedelta(days=rng.randint(1, 30))
-            left = None
+            joined = start - days(rng.randint(1, join_spread))
+            left = moved_on = None
             if plan.grid and m >= GRID_MEMBERS:  # two learners who moved on part-way through
                 left = held_dates[min(12, len(held_dates) - 1)]
             elif plan.grid and m >= GRID_MEMBERS - GRID_LATE_JOINERS:  # five who joined part-way through
                 joined = held_dates[min(10, len(held_dates) - 1)]
+            elif not plan.grid and moving and m == plan.members - 1:  # moves after the group's last held session
+                moving -= 1
+                left = moved_on = today - days(1 + number % 7)
             known_birth_year = rng.random() > 0.1
             learners.append(
                 Learner(
@@ -465,13 +585,14 @@ def _build_centre(centre, facilitator, plans, *, questions, today, rng) -> None:
                     birth_year=today.year - rng.randint(8, 17) if known_birth_year else None,
                     age_band="" if known_birth_year else Learner.AgeBand.TEN_TO_14,
                     joined_on=joined,
-                    status=Learner.Status.MOVED_ON if left else Learner.Status.ACTIVE,
+                    status=Learner.Status.MOVED_ON if left and not moved_on else Learner.Status.ACTIVE,
                     guardian_consent_on=joined,
                     guardian_consent_recorded_by=facilitator,
                     child_assent_on=joined,
                     child_assent_recorded_by=facilitator,
                 )
             )
+            moves.append(moved_on)
             member_plans.append((plan.index, joined, left, rng.choice(ATTENDANCE_CHANCES)))
     learners = Learner.objects.bulk_create(learners, batch_size=BATCH_SIZE)
     Centre.objects.filter(pk=centre.pk).update(last_learner_number=number)
@@ -527,15 +648,181 @@ def _build_centre(centre, facilitator, plans, *, questions, today, rng) -> None:
                             QuizResult, (session.pk, learner_id, lesson_id, kind, score, maximum, facilitator.pk, now)
                         )
     writer.flush()
+    return list(zip(learners, moves, strict=True))
+
+
+def _build_evidence(centre, facilitator, learners, *, move_to, trades, today, rng) -> dict[str, int]:
+    """A centre's services, vocational training, job placements and school enrolments (each counted for the
+    centre the learner was at on its day), then its PCC and child association, their meetings, and its
+    sensitisation events."""
+    days = datetime.timedelta
+    writer = _RowWriter()
+    now = ServiceRecord._meta.get_field("recorded_at").get_db_prep_value(timezone.now(), connection)
+    date_field = ServiceRecord._meta.get_field("date")
+    kinds = [(kind.value, provider) for kind, _weight, provider in SERVICE_KINDS]
+    weights = [weight for _kind, weight, _provider in SERVICE_KINDS]
+    services, trainings, placements, schools = 0, [], [], []
+    for learner, moved_on in learners:
+        known_for = (today - learner.joined_on).days
+
+        def centre_on(day: datetime.date, moved_on=moved_on) -> int:
+            return move_to.pk if moved_on and day >= moved_on else centre.pk
+
+        rate = rng.uniform(*SERVICES_PER_YEAR)
+        n = min(known_for + 1, int(known_for * rate / 365 + rng.random()))
+        for offset in sorted(rng.sample(range(known_for + 1), n)):
+            day = learner.joined_on + days(offset)
+            kind, provider = rng.choices(kinds, weights)[0]
+            db_day = date_field.get_db_prep_value(day, connection)
+            writer.add(ServiceRecord, (learner.pk, centre_on(day), kind, db_day, provider, facilitator.pk, now))
+        services += n
+
+        age = today.year - learner.birth_year if learner.birth_year else None
+        if age is not None and age >= TRAINING_MIN_AGE and known_for > 60 and rng.random() < TRAINING_SHARE:
+            trade = rng.choice(trades)
+            enrolled = learner.joined_on + days(rng.randint(30, known_for - 30))
+            completed = enrolled + days(rng.randint(90, 180))
+            completed = completed if completed <= today and rng.random() < TRAINING_COMPLETED else None
+            certified = completed + days(rng.randint(7, 60)) if completed else None
+            certified = certified if certified and certified <= today and rng.random() < TRAINING_CERTIFIED else None
+            trainings.append(
+                TrainingEnrolment(
+                    learner=learner,
+                    centre_id=centre_on(enrolled),
+                    trade=trade,
+                    enrolled_on=enrolled,
+                    completed_on=completed,
+                    certified_on=certified,
+                    certifying_board=BOARD if certified else "",
+                    certificate_number=f"{centre.code}-{learner.number:04d}"
+                    if certified and rng.random() < 0.8
+                    else "",
+                    recorded_by=facilitator,
+                )
+            )
+            placed = completed + days(rng.randint(10, 120)) if completed else None
+            if placed and placed <= today and rng.random() < PLACED_SHARE:
+                in_trade = rng.random() < 0.8
+                placements.append(
+                    JobPlacement(
+                        learner=learner,
+                        centre_id=centre_on(placed),
+                        placed_on=placed,
+                        kind=rng.choice(JobPlacement.Kind.values),
+                        trade=trade if in_trade else None,
+                        sector="" if in_trade else rng.choice(("Bakery", "Transport", "Hotel kitchen")),
+                        recorded_by=facilitator,
+                    )
+                )
+        elif (age is None or age <= SCHOOL_MAX_AGE) and known_for > 30 and rng.random() < SCHOOL_SHARE:
+            day = learner.joined_on + days(rng.randint(30, known_for))
+            schools.append(
+                SchoolEnrolment(
+                    learner=learner,
+                    centre_id=centre_on(day),
+                    enrolled_on=day,
+                    grade=str(rng.randint(1, 8)),
+                    recorded_by=facilitator,
+                )
+            )
+    writer.flush()
+    TrainingEnrolment.objects.bulk_create(trainings, batch_size=BATCH_SIZE)
+    JobPlacement.objects.bulk_create(placements, batch_size=BATCH_SIZE)
+    SchoolEnrolment.objects.bulk_create(schools, batch_size=BATCH_SIZE)
+
+    formed = today - days(31 * COMMUNITY_MONTHS)
+    members = [learner for learner, moved_on in learners if not moved_on][:ASSOCIATION_MEMBERS]
+    pcc, association = CommunityGroup.objects.bulk_create(
+        [
+            CommunityGroup(
+                centre=centre,
+                kind=CommunityGroup.Kind.PCC,
+                name=f"{centre.name} Parents' Committee",
+                formed_on=formed,
+                members_male=rng.randint(4, 8),
+                members_female=rng.randint(3, 7),
+            ),
+            CommunityGroup(
+                centre=centre,
+                kind=CommunityGroup.Kind.CHILD_ASSOCIATION,
+                name=f"{centre.name} Child Association",
+                formed_on=formed,
+                members_male=sum(1 for learner in members if learner.sex != "f"),
+                members_female=sum(1 for learner in members if learner.sex == "f"),
+            ),
+        ]
+    )
+    through = CommunityGroup.learner_members.through
+    through.objects.bulk_create([through(communitygroup=association, learner=learner) for learner in members])
+    meetings = [
+        CommunityMeeting(
+            group=group,
+            date=today - days(30 * month + rng.randint(0, 27)),
+            topics="\n".join(rng.sample(MEETING_TOPICS, 2)),
+            attendance=rng.randint(min(3, group.members_total), max(3, group.members_total)),
+            recorded_by=facilitator,
+        )
+        for month in range(COMMUNITY_MONTHS)
+        for group in (pcc, association)
+        if rng.random() < MEETING_CHANCE
+    ]
+    CommunityMeeting.objects.bulk_create(meetings, batch_size=BATCH_SIZE)
+    audiences = SensitisationEvent.Audience.values
+    events = [
+        SensitisationEvent(
+            centre=centre,
+            date=today - days(k * EVENT_EVERY_DAYS + rng.randint(0, 10)),
+            audience=audiences[k % len(audiences)],
+            participants_male=rng.randint(5, 30),
+            participants_female=rng.randint(0, 25),
+            topics=EVENT_TOPICS,
+            recorded_by=facilitator,
+        )
+        for k in range(31 * COMMUNITY_MONTHS // EVENT_EVERY_DAYS)
+    ]
+    SensitisationEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    return {
+        "services": services,
+        "trainings": len(trainings),
+        "placements": len(placements),
+        "school enrolments": len(schools),
+        "community meetings": len(meetings),
+        "sensitisation events": len(events),
+    }
+
+
+def _record_moves(moves: list[_Move]) -> None:
+    """Each move between centres, as `learner_transfer` records it: the learner takes the next number of
+    their new centre and keeps their code (their groups were already ended on the day they moved)."""
+    CentreTransfer.objects.bulk_create(
+        [
+            CentreTransfer(
+                learner=move.learner,
+                from_centre=move.from_centre,
+                to_centre=move.to_centre,
+                moved_on=move.moved_on,
+                recorded_by=move.recorded_by,
+            )
+            for move in moves
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    last = dict(Centre.objects.values_list("pk", "last_learner_number"))
+    for move in moves:
+        last[move.to_centre.pk] += 1
+        Learner.objects.filter(pk=move.learner.pk).update(centre=move.to_centre, number=last[move.to_centre.pk])
+    for centre_id in {move.to_centre.pk for move in moves}:
+        Centre.objects.filter(pk=centre_id).update(last_learner_number=last[centre_id])
 
 
 def _peer_candidates(centre: Centre, today: datetime.date, grid_members: set[int]) -> list[Learner]:
-    """Active learners of the centre who joined before the peer groups started, grid group members last
-    (so the pages timed on the grid group are the same as without peer educators)."""
+    """Active learners of the centre who joined before the peer groups started and never moved centre, grid
+    group members last (so the pages timed on the grid group are the same as without peer educators)."""
     learners = Learner.objects.filter(
         centre=centre,
         status=Learner.Status.ACTIVE,
         joined_on__lte=today - datetime.timedelta(days=PEER_PROMOTED_DAYS + 10),
+        transfers__isnull=True,
     ).order_by("number")
     return sorted(learners, key=lambda learner: learner.pk in grid_members)
 

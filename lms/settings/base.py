@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "learners",
     "courses",
     "peer_educators",
+    "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

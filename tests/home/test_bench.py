@@ -7,8 +7,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
+from courses.models import Attendance
+from home.bench import build
 from home.bench.build import GRID_GROUP_NAME, PEER_PREFIX
-from learners.models import Group, Membership
+from learners.models import CentreTransfer, Group, Learner, Membership, ServiceRecord
 from lms import access
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,8 @@ PAGES = [
     "project_list",
     "project_detail",
     "peer_eligibility",
+    "indicator_dashboard",
+    "indicator_records",
 ]
 
 
@@ -29,7 +33,7 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
     out = tmp_path / "bench.json"
     monkeypatch.setenv("BENCH_OUT", str(out))
     console = io.StringIO()
-    call_command("bench", scale=0.002, requests=2, no_reset=True, stdout=console)
+    call_command("bench", scale=0.0005, requests=2, no_reset=True, stdout=console)
 
     report = json.loads(out.read_text())
     assert set(report["scale"]) == {
@@ -45,21 +49,61 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
         "observations",
         "projects",
         "activity_logs",
+        "services",
+        "trainings",
+        "certified",
+        "job_placements",
+        "school_enrolments",
+        "transfers",
+        "community_groups",
+        "community_meetings",
+        "sensitisation_events",
     }
     assert report["scale"]["groups"] == 2 and report["scale"]["attendance"] > 0 and report["scale"]["progress"] > 0
     assert report["scale"]["peer_educators"] == 2 and report["scale"]["peer_groups"] == 4
     assert report["scale"]["projects"] == 10 and report["scale"]["observations"] > 0
+    assert report["scale"]["learners"] == 50 and report["scale"]["transfers"] == 0  # one centre: nowhere to move
+    assert report["scale"]["services"] > 0 and report["scale"]["community_groups"] == 2
+    assert report["scale"]["community_meetings"] > 0 and report["scale"]["sensitisation_events"] > 0
     assert report["database"] in {"sqlite", "postgresql"}
     assert [page["name"] for page in report["pages"]] == PAGES
     for page in report["pages"]:
         assert page["status"] == 200, page
         assert page["queries"] > 0 and page["bytes"] > 0 and 0 < page["p50_ms"] <= page["p95_ms"]
+    assert report["pages"][-2]["p95_target_ms"] == 500 and report["pages"][-2]["bytes_target"] is None
+    export = report["export"]
+    assert export["learners_10k"] == export["learners_100k"] == 50  # too few learners to make a smaller download
+    assert export["streaming"] and export["lines_100k"] > 50 and export["seconds_100k"] > 0
+    assert export["peak_mb_10k"] > 0 and export["peak_mb_100k"] > 0
     grid = Group.objects.get(name=GRID_GROUP_NAME)
     assert Membership.objects.filter(group=grid, left_on__isnull=True).count() == 40
     peer = User.objects.get(username=f"{PEER_PREFIX}01-1")
     assert access.is_active_peer_educator(peer) and access.groups_led_by_peer(peer).count() == 2
     table = console.getvalue()
-    assert "group_progress" in table and ("PASS" in table or "FAIL" in table)
+    assert "group_progress" in table and "indicator_dashboard" in table and ("PASS" in table or "FAIL" in table)
+    assert "CSV of registered learners (streamed): 50 learners" in table
+
+
+def test_the_bench_data_moves_a_learner_to_the_next_centre_and_keeps_their_history_where_it_happened():
+    """Two centres: one learner of each moves to the other in the last week, after their group's last session."""
+    build.build(build.Scale(centres=2, groups=3, learners=60))
+    moves = list(CentreTransfer.objects.select_related("learner"))
+    assert len(moves) == 2
+    for move in moves:
+        learner = move.learner
+        assert learner.centre_id == move.to_centre_id and learner.code.startswith(move.from_centre.code)
+        assert not Membership.objects.filter(learner=learner, left_on__isnull=True).exists()
+        assert not Attendance.objects.filter(learner=learner, session__date__gte=move.moved_on).exists()
+        before = ServiceRecord.objects.filter(learner=learner, date__lt=move.moved_on)
+        assert before.exists() and before.exclude(centre_id=move.from_centre_id).count() == 0
+        assert (
+            ServiceRecord.objects.filter(learner=learner, date__gte=move.moved_on)
+            .exclude(centre_id=move.to_centre_id)
+            .count()
+            == 0
+        )
+    # numbers stay unique per centre: the mover took the next number of the centre they moved to
+    assert Learner.objects.values("centre", "number").distinct().count() == Learner.objects.count()
 
 
 def test_bench_refuses_to_wipe_a_database_not_named_for_it(tmp_path, monkeypatch):

@@ -1,5 +1,8 @@
-"""`manage.py bench`: build a large data set in its own database and time the facilitators' and peer
-educators' pages (the peer educator's home as the peer educator; the others as the grid group's facilitator).
+"""`manage.py bench`: build a large data set in its own database and time the facilitators', peer
+educators' and programme managers' pages (the peer educator's home as the peer educator; the indicator
+dashboard and a drill-down list as the demo programme manager; the others as the grid group's facilitator),
+and the CSV download of every registered learner at about 10,000 and at all (100,000) learners: its time
+and its peak memory, which must not grow with the rows (the download streams).
 
 `make bench` runs it with `DATABASE_URL=sqlite:///.../bench/bench.sqlite3` (or the DATABASE_URL
 already in the environment) and `DJANGO_SETTINGS_MODULE=lms.settings.test`. The test settings
@@ -9,29 +12,37 @@ host, without production's need for a secret key, HTTPS and collected static fil
 
 The database is wiped and migrated first (only when its name contains "bench"), filled by
 `home.bench.build` and then each page is timed by `home.bench.timing`. Results go to the JSON file
-named by BENCH_OUT (default bench-results.json) and to a table on the console. A page that does
-not answer 200 makes the command fail; a page over its targets is reported as FAIL in the table
-and the JSON, without failing the command (timings depend on the machine).
+named by BENCH_OUT (default bench-results.json) and to a table on the console. A page or download
+that does not answer 200 makes the command fail; a page over its targets is reported as FAIL in the
+table and the JSON, without failing the command (timings depend on the machine). `--scale 0.1` builds
+the earlier, smaller data set (10,000 learners).
 """
 
 import json
 import os
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
+from django.db.models import Count, Min
 from django.urls import reverse
+from django.utils import timezone
 
 from home.bench import build, timing
-from learners.models import Learner
+from learners.models import Centre, Learner
+from reports.forms import default_period
 
 DEFAULT_OUT = "bench-results.json"
+DRILL_DOWN = "protective-services"  # the drill-down page timed: the longest list of records
+EXPORTED = "registered"  # the download measured: every learner registered at the chosen centres in the period
+SMALL_EXPORT = 10_000  # learners in the smaller download (whole centres, so about this many)
 
 
 class Command(BaseCommand):
-    """Build the benchmark data set (unless --skip-build), time eight pages, report and write JSON."""
+    """Build the benchmark data set (unless --skip-build), time ten pages and a download, report and write JSON."""
 
     help = "Build a large data set in the bench database and time the facilitator's pages (see `make bench`)."
 
@@ -62,6 +73,10 @@ class Command(BaseCommand):
 
         client = timing.bench_client(world.facilitator)
         peer_client = timing.bench_client(world.peer)
+        manager_client = timing.bench_client(world.manager)
+        start, end = default_period()  # the last twelve months, all centres (nothing ticked)
+        last_year = "?" + urlencode({"start": start.isoformat(), "end": end.isoformat()})
+        report_targets = {"p95_target_ms": timing.REPORT_P95_TARGET_MS, "bytes_target": None}
         pages = [
             (client, "facilitator_dashboard", reverse("dashboard")),
             (client, "run_session", reverse("session_run", args=[world.session.pk])),
@@ -72,26 +87,68 @@ class Command(BaseCommand):
             (client, "project_detail", reverse("project_detail", args=[world.project.pk])),
             (client, "peer_eligibility", reverse("peer_eligibility")),
         ]
+        report_pages = [
+            (manager_client, "indicator_dashboard", reverse("indicator_dashboard") + last_year),
+            (manager_client, "indicator_records", reverse("indicator_records", args=[DRILL_DOWN]) + last_year),
+        ]
         results = [timing.measure(page_client, name, url, requests) for page_client, name, url in pages]
+        results += [timing.measure(c, name, url, requests, **report_targets) for c, name, url in report_pages]
+        export, downloads = self._measure_export(manager_client)
         report = {
             "scale": reached,
             "database": connection.vendor,
             "requests": requests,
             **timings,
-            "targets": {"p95_ms_under": timing.P95_TARGET_MS, "bytes_at_most": timing.BYTES_TARGET},
+            "targets": {
+                "p95_ms_under": timing.P95_TARGET_MS,
+                "bytes_at_most": timing.BYTES_TARGET,
+                "indicator_pages_p95_ms_under": timing.REPORT_P95_TARGET_MS,
+            },
             "pages": [result.as_dict() for result in results],
+            "export": export,
         }
         out = os.environ.get("BENCH_OUT") or DEFAULT_OUT
         with open(out, "w", encoding="utf-8") as handle:
             json.dump(report, handle, indent=2)
             handle.write("\n")
-        self._print_table(reached, results, out)
-        broken = [r for r in results if r.status != 200]
+        self._print_table(reached, results, out, export)
+        broken = [f"{r.name} ({r.url}) answered {r.status}" for r in results if r.status != 200]
+        broken += [f"the {EXPORTED} download ({url}) answered {d.status}" for url, d in downloads if d.status != 200]
         if broken:
-            raise CommandError(
-                "These pages did not answer 200, so they were not timed: "
-                + ", ".join(f"{r.name} ({r.url}) answered {r.status}" for r in broken)
-            )
+            raise CommandError("These pages did not answer 200, so they were not timed: " + ", ".join(broken))
+
+    def _measure_export(self, client) -> tuple[dict, list]:
+        """The CSV of every learner registered at about 10,000 learners' centres, then at all centres, over a
+        period holding every join date: seconds (untraced) and peak memory (traced), for each size."""
+        first_joined = Learner.objects.aggregate(first=Min("joined_on"))["first"] or timezone.localdate()
+        period = {"start": first_joined.isoformat(), "end": timezone.localdate().isoformat()}
+        centres, small = [], 0
+        for pk, n in Centre.objects.annotate(n=Count("learners")).order_by("pk").values_list("pk", "n"):
+            if small >= SMALL_EXPORT:
+                break
+            centres.append(pk)
+            small += n
+        url = reverse("indicator_records_export", args=[EXPORTED, "csv"])
+        small_url = f"{url}?{urlencode({**period, 'centre': centres}, doseq=True)}"
+        large_url = f"{url}?{urlencode(period)}"
+        fast_small = timing.download(client, small_url, traced=False)  # also warms up
+        fast_large = timing.download(client, large_url, traced=False)
+        traced_small = timing.download(client, small_url, traced=True)
+        traced_large = timing.download(client, large_url, traced=True)
+        export = {
+            "peak_mb_10k": traced_small.peak_mb,
+            "peak_mb_100k": traced_large.peak_mb,
+            "seconds_100k": fast_large.seconds,
+            "seconds_10k": fast_small.seconds,
+            "learners_10k": small,
+            "learners_100k": Learner.objects.count(),
+            "lines_10k": fast_small.lines,
+            "lines_100k": fast_large.lines,
+            "bytes_100k": fast_large.bytes,
+            "streaming": fast_large.streaming,
+            "url_100k": large_url,
+        }
+        return export, [(small_url, fast_small), (large_url, fast_large)]
 
     def _build(self, scale: build.Scale, *, no_reset: bool, timings: dict) -> None:
         """Empty the database (or check it is empty), then build the data set."""
@@ -121,13 +178,14 @@ class Command(BaseCommand):
         self.stdout.write(f"  {time.perf_counter() - started:6.1f} s  {message}")
         self.stdout.flush()
 
-    def _print_table(self, reached: dict[str, int], results: list, out: str) -> None:
-        """The scale reached and one line per page, with PASS or FAIL against the targets."""
+    def _print_table(self, reached: dict[str, int], results: list, out: str, export: dict) -> None:
+        """The scale reached, one line per page with PASS or FAIL against its targets, and the download."""
         self.stdout.write("")
         self.stdout.write("Scale: " + ", ".join(f"{key} {value:,}" for key, value in reached.items()))
         self.stdout.write(
             f"Database: {connection.vendor}. Targets: p95 under {timing.P95_TARGET_MS} ms, "
-            f"at most {timing.BYTES_TARGET // 1024} KB of HTML."
+            f"at most {timing.BYTES_TARGET // 1024} KB of HTML; indicator pages p95 under "
+            f"{timing.REPORT_P95_TARGET_MS} ms."
         )
         self.stdout.write(f"{'page':<22} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'bytes':>8}  result")
         for r in results:
@@ -135,4 +193,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{r.name:<22} {r.status:>6} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} {r.queries:>8} {r.bytes:>8}  {verdict}"
             )
+        self.stdout.write(
+            f"CSV of registered learners ({'streamed' if export['streaming'] else 'NOT streamed'}): "
+            f"{export['learners_10k']:,} learners peak {export['peak_mb_10k']} MB, "
+            f"{export['learners_100k']:,} learners peak {export['peak_mb_100k']} MB in {export['seconds_100k']} s "
+            f"({export['bytes_100k']:,} bytes)."
+        )
         self.stdout.write(f"Written to {out}.")

@@ -1,10 +1,14 @@
-"""Load the demo curriculum, accounts, centre records and peer educator. Safe to run again: nothing is duplicated."""
+"""Load the demo curriculum, accounts, centre records, peer educator and a year of programme evidence.
+
+Safe to run again: nothing is duplicated.
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from home.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from home.demo.curriculum import ensure_demo_curriculum
+from home.demo.evidence import ensure_demo_evidence
 from home.demo.peers import ensure_demo_peers
 from home.demo.records import ensure_demo_records
 
@@ -13,8 +17,8 @@ class Command(BaseCommand):
     """`manage.py load_demo_data [--force]`: the demo world for a laptop or a training session."""
 
     help = (
-        "Create the demo curriculum, accounts, centre records and peer educator "
-        "(refuses with DEBUG off unless --force)."
+        "Create the demo curriculum, accounts, centre records, peer educator and a year of programme "
+        "evidence (refuses with DEBUG off unless --force)."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +36,7 @@ class Command(BaseCommand):
         pages = ensure_demo_curriculum(editor=users["editor"], reviewer=users["reviewer"])
         records = ensure_demo_records(facilitators={name: users[name] for name in ("facilitator1", "facilitator2")})
         peers = ensure_demo_peers(users=users)
+        evidence = ensure_demo_evidence(users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({pages} curriculum pages added)."))
         if records is None:
             self.stdout.write("Demo centre records already exist: none added.")
@@ -41,6 +46,10 @@ class Command(BaseCommand):
             self.stdout.write("Demo peer educator already exists: none added.")
         else:
             self.stdout.write(f"Demo peer educator added: {peers}.")
+        if evidence is None:
+            self.stdout.write("Demo programme evidence already exists: none added.")
+        else:
+            self.stdout.write(f"Demo programme evidence added: {evidence}.")
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for username, _first_name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<13} {role or 'Administrator (superuser)'}")

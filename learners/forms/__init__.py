@@ -1,0 +1,45 @@
+"""Forms for learner records; each calls a service, never `.save()` on a record."""
+
+from learners.forms.community import CommunityGroupForm, CommunityMeetingForm, SensitisationEventForm
+from learners.forms.outcomes import (
+    LearnerTransferForm,
+    OutcomeRemoveForm,
+    PlacementForm,
+    SchoolEnrolmentForm,
+    ServiceRecordForm,
+    TrainingEnrolForm,
+    TrainingUpdateForm,
+)
+from learners.forms.registry import (
+    LearnerEditForm,
+    LearnerFilterForm,
+    LearnerMoveForm,
+    LearnerRegisterForm,
+    MembersAddForm,
+    MembershipEndForm,
+    ServiceForm,
+    date_field,
+    with_blank,
+)
+
+__all__ = [
+    "LearnerTransferForm",
+    "OutcomeRemoveForm",
+    "PlacementForm",
+    "SchoolEnrolmentForm",
+    "ServiceRecordForm",
+    "TrainingEnrolForm",
+    "TrainingUpdateForm",
+    "CommunityGroupForm",
+    "CommunityMeetingForm",
+    "LearnerEditForm",
+    "LearnerFilterForm",
+    "LearnerMoveForm",
+    "LearnerRegisterForm",
+    "MembersAddForm",
+    "MembershipEndForm",
+    "SensitisationEventForm",
+    "ServiceForm",
+    "date_field",
+    "with_blank",
+]

@@ -1,0 +1,32 @@
+"""Learner records: the registry (centres, learners, groups), what learners received and achieved
+(services, vocational training, outcomes, transfers), and community structures around centres."""
+
+from learners.models.community import CommunityGroup, CommunityMeeting, SensitisationEvent
+from learners.models.outcomes import (
+    CentreTransfer,
+    JobPlacement,
+    SchoolEnrolment,
+    ServiceRecord,
+    Trade,
+    TrainingEnrolment,
+)
+from learners.models.registry import MAX_AGE, MIN_AGE, Centre, Group, Learner, Membership, StaffAssignment
+
+__all__ = [
+    "MAX_AGE",
+    "MIN_AGE",
+    "Centre",
+    "CentreTransfer",
+    "CommunityGroup",
+    "CommunityMeeting",
+    "Group",
+    "JobPlacement",
+    "Learner",
+    "Membership",
+    "SchoolEnrolment",
+    "SensitisationEvent",
+    "ServiceRecord",
+    "StaffAssignment",
+    "Trade",
+    "TrainingEnrolment",
+]

@@ -1,0 +1,58 @@
+"""Every write to learner records, by subject: the registry (learners, groups, membership), what
+learners received and achieved (services, training, outcomes, moves), and community structures."""
+
+from learners.services.community import (
+    community_group_create,
+    community_group_update,
+    community_meeting_record,
+    sensitisation_event_record,
+)
+from learners.services.outcomes import (
+    OUTCOME_KINDS,
+    learner_transfer,
+    outcome_remove,
+    placement_record,
+    school_enrolment_record,
+    service_record,
+    training_enrol,
+    training_update,
+    validate_learner_day,
+)
+from learners.services.registry import (
+    LEARNER_FIELDS,
+    group_create,
+    group_update,
+    learner_move,
+    learner_register,
+    learner_update,
+    membership_add,
+    membership_end,
+    validate_birth_year,
+    validate_not_future,
+)
+
+__all__ = [
+    "LEARNER_FIELDS",
+    "OUTCOME_KINDS",
+    "learner_transfer",
+    "outcome_remove",
+    "placement_record",
+    "school_enrolment_record",
+    "service_record",
+    "training_enrol",
+    "training_update",
+    "validate_learner_day",
+    "community_group_create",
+    "community_group_update",
+    "community_meeting_record",
+    "group_create",
+    "group_update",
+    "learner_move",
+    "learner_register",
+    "learner_update",
+    "membership_add",
+    "membership_end",
+    "sensitisation_event_record",
+    "validate_birth_year",
+    "validate_not_future",
+]

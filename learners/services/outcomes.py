@@ -1,0 +1,353 @@
+"""Every write about what learners received and achieved: services, vocational training and
+certification, job placements, school enrolment, moves to another centre, and removing a mistake.
+
+Each service is keyword-only, runs in one transaction, checks that the acting user manages the
+learner's centre, refuses dates in the future or before the learner joined, validates with
+full_clean(), writes an audit entry, and returns the existing row when the same thing is resubmitted.
+"""
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from learners.models import (
+    Centre,
+    CentreTransfer,
+    JobPlacement,
+    Learner,
+    Membership,
+    SchoolEnrolment,
+    ServiceRecord,
+    Trade,
+    TrainingEnrolment,
+)
+from learners.services.registry import membership_end, validate_not_future
+from lms import access, audit
+
+# The records a facilitator may remove when recorded by mistake, by the name used in URLs.
+OUTCOME_KINDS: dict[str, type[models.Model]] = {
+    "service": ServiceRecord,
+    "training": TrainingEnrolment,
+    "placement": JobPlacement,
+    "school": SchoolEnrolment,
+}
+
+TRAINING_FIELDS = ["completed_on", "certified_on", "certifying_board", "certificate_number"]
+
+
+def _locked_learner(learner: Learner, acting_user: User) -> Learner:
+    """The learner's current row, locked (a move changes the centre), once the user may record for them."""
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    _check_manages(learner, acting_user)
+    return learner
+
+
+def _check_manages(learner: Learner, acting_user: User) -> None:
+    if not access.can_manage_centre(acting_user, learner.centre_id):
+        raise ValidationError(_("%(code)s belongs to another centre.") % {"code": learner.code})
+
+
+def validate_learner_day(learner: Learner, field: str, day: datetime.date | None) -> None:
+    """A day in a learner's history: not in the future and not before they joined the centre."""
+    validate_not_future(field, day)
+    if day is not None and day < learner.joined_on:
+        raise ValidationError(
+            {
+                field: _("%(code)s joined on %(day)s: this date is before that.")
+                % {"code": learner.code, "day": date_format(learner.joined_on)}
+            }
+        )
+
+
+def _save_once(record: models.Model, existing: models.QuerySet) -> tuple[models.Model, bool]:
+    """Save a new record, or return the one a simultaneous request saved first; (record, created)."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        found = existing.first()
+        if found is None:
+            raise
+        return found, False
+    return record, True
+
+
+@transaction.atomic
+def service_record(
+    *, learner: Learner, kind: str, date: datetime.date, provider: str = "", acting_user: User
+) -> ServiceRecord:
+    """Record that a learner received a service on a day (type, date and provider only, never case notes)."""
+    learner = _locked_learner(learner, acting_user)
+    validate_learner_day(learner, "date", date)
+    provider = (provider or "").strip()
+    same = ServiceRecord.objects.filter(learner=learner, kind=kind, date=date, provider=provider)
+    if found := same.first():
+        return found
+    record = ServiceRecord(
+        learner=learner, centre=learner.centre, kind=kind, date=date, provider=provider, recorded_by=acting_user
+    )
+    record.full_clean()
+    record, created = _save_once(record, same)
+    if created:
+        audit.record(
+            record,
+            "lms.service.record",
+            user=acting_user,
+            data={
+                "learner": learner.code,
+                "centre": learner.centre_id,
+                **audit.snapshot(record, ["kind", "date", "provider"]),
+            },
+        )
+    return record
+
+
+@transaction.atomic
+def training_enrol(
+    *, learner: Learner, trade: Trade, enrolled_on: datetime.date, acting_user: User
+) -> TrainingEnrolment:
+    """Record that a learner started vocational training in a trade on a day."""
+    learner = _locked_learner(learner, acting_user)
+    validate_learner_day(learner, "enrolled_on", enrolled_on)
+    same = TrainingEnrolment.objects.filter(learner=learner, trade=trade, enrolled_on=enrolled_on)
+    if found := same.first():
+        return found
+    training = TrainingEnrolment(
+        learner=learner, centre=learner.centre, trade=trade, enrolled_on=enrolled_on, recorded_by=acting_user
+    )
+    training.full_clean()
+    training, created = _save_once(training, same)
+    if created:
+        audit.record(
+            training,
+            "lms.training.enrol",
+            user=acting_user,
+            data={
+                "learner": learner.code,
+                "centre": learner.centre_id,
+                "trade": trade.pk,
+                "enrolled_on": enrolled_on.isoformat(),
+            },
+        )
+    return training
+
+
+def _check_training(training: TrainingEnrolment) -> None:
+    learner = training.learner
+    validate_learner_day(learner, "completed_on", training.completed_on)
+    validate_learner_day(learner, "certified_on", training.certified_on)
+    if training.completed_on and training.completed_on < training.enrolled_on:
+        raise ValidationError({"completed_on": _("The completion cannot be dated before the enrolment.")})
+    if training.certified_on and training.certified_on < training.enrolled_on:
+        raise ValidationError({"certified_on": _("The certificate cannot be dated before the enrolment.")})
+    if training.certified_on and not training.certifying_board:
+        raise ValidationError({"certifying_board": _("Name the board that certified the training.")})
+    if not training.certified_on and (training.certifying_board or training.certificate_number):
+        raise ValidationError({"certified_on": _("Give the date of the certificate.")})
+
+
+@transaction.atomic
+def training_update(
+    *,
+    training: TrainingEnrolment,
+    completed_on: datetime.date | None = None,
+    certified_on: datetime.date | None = None,
+    certifying_board: str = "",
+    certificate_number: str = "",
+    acting_user: User,
+) -> TrainingEnrolment:
+    """Record a training's completion and/or certification; values not given keep what was recorded."""
+    training = TrainingEnrolment.objects.select_for_update().get(pk=training.pk)
+    training.learner = _locked_learner(training.learner, acting_user)
+    before = audit.snapshot(training, TRAINING_FIELDS)
+    given = {
+        "completed_on": completed_on,
+        "certified_on": certified_on,
+        "certifying_board": (certifying_board or "").strip(),
+        "certificate_number": (certificate_number or "").strip(),
+    }
+    for name, value in given.items():
+        if value:
+            setattr(training, name, value)
+    changed = audit.changes(before, audit.snapshot(training, TRAINING_FIELDS))
+    if not changed:
+        return training  # resubmitting the same values changes nothing
+    _check_training(training)
+    training.full_clean()
+    training.save(update_fields=TRAINING_FIELDS)
+    audit.record(
+        training, "lms.training.update", user=acting_user, data={"learner": training.learner.code, "changes": changed}
+    )
+    return training
+
+
+@transaction.atomic
+def placement_record(
+    *,
+    learner: Learner,
+    placed_on: datetime.date,
+    kind: str,
+    trade: Trade | None = None,
+    sector: str = "",
+    acting_user: User,
+) -> JobPlacement:
+    """Record that a learner was placed in work (employment, self-employment or apprenticeship) in a trade or sector."""
+    learner = _locked_learner(learner, acting_user)
+    validate_learner_day(learner, "placed_on", placed_on)
+    sector = (sector or "").strip()
+    if trade is None and not sector:
+        raise ValidationError({"sector": _("Choose a trade or write the sector of the work.")})
+    existing = JobPlacement.objects.filter(learner=learner, placed_on=placed_on, kind=kind)
+    if found := existing.first():
+        if found.trade_id == (trade.pk if trade else None) and found.sector == sector:
+            return found
+        raise ValidationError(_("This placement of %(code)s on that day is already recorded.") % {"code": learner.code})
+    placement = JobPlacement(
+        learner=learner,
+        centre=learner.centre,
+        placed_on=placed_on,
+        kind=kind,
+        trade=trade,
+        sector=sector,
+        recorded_by=acting_user,
+    )
+    placement.full_clean()
+    placement, created = _save_once(placement, existing)
+    if created:
+        audit.record(
+            placement,
+            "lms.placement.record",
+            user=acting_user,
+            data={
+                "learner": learner.code,
+                "centre": learner.centre_id,
+                **audit.snapshot(placement, ["placed_on", "kind", "trade", "sector"]),
+            },
+        )
+    return placement
+
+
+@transaction.atomic
+def school_enrolment_record(
+    *, learner: Learner, enrolled_on: datetime.date, grade: str, acting_user: User
+) -> SchoolEnrolment:
+    """Record that a learner was enrolled in formal school (mainstreamed) on a day, in a class or grade."""
+    learner = _locked_learner(learner, acting_user)
+    validate_learner_day(learner, "enrolled_on", enrolled_on)
+    grade = (grade or "").strip()
+    existing = SchoolEnrolment.objects.filter(learner=learner, enrolled_on=enrolled_on)
+    if found := existing.first():
+        if found.grade == grade:
+            return found
+        raise ValidationError(
+            {
+                "enrolled_on": _("A school enrolment of %(code)s on that day is already recorded.")
+                % {"code": learner.code}
+            }
+        )
+    enrolment = SchoolEnrolment(
+        learner=learner, centre=learner.centre, enrolled_on=enrolled_on, grade=grade, recorded_by=acting_user
+    )
+    enrolment.full_clean()
+    enrolment, created = _save_once(enrolment, existing)
+    if created:
+        audit.record(
+            enrolment,
+            "lms.school.record",
+            user=acting_user,
+            data={
+                "learner": learner.code,
+                "centre": learner.centre_id,
+                "enrolled_on": enrolled_on.isoformat(),
+                "grade": grade,
+            },
+        )
+    return enrolment
+
+
+def _check_transfer(learner: Learner, to_centre: Centre, moved_on: datetime.date, open_memberships) -> None:
+    if to_centre.pk == learner.centre_id:
+        raise ValidationError({"to_centre": _("%(code)s is already at this centre.") % {"code": learner.code}})
+    if not to_centre.is_active:
+        raise ValidationError({"to_centre": _("%(centre)s is not active.") % {"centre": to_centre.name}})
+    validate_learner_day(learner, "moved_on", moved_on)
+    last = CentreTransfer.objects.filter(learner=learner).order_by("-moved_on", "-id").first()
+    if last is not None and moved_on < last.moved_on:
+        raise ValidationError(
+            {
+                "moved_on": _("%(code)s last moved on %(day)s: this move cannot be dated before that.")
+                % {"code": learner.code, "day": date_format(last.moved_on)}
+            }
+        )
+    for membership in open_memberships:
+        if moved_on < membership.joined_on:
+            raise ValidationError(
+                {
+                    "moved_on": _("%(code)s joined %(group)s on %(day)s: the move cannot be dated before that.")
+                    % {"code": learner.code, "group": membership.group.name, "day": date_format(membership.joined_on)}
+                }
+            )
+
+
+@transaction.atomic
+def learner_transfer(
+    *, learner: Learner, to_centre: Centre, moved_on: datetime.date, acting_user: User
+) -> CentreTransfer:
+    """Move a learner to another centre on a day: their groups here end that day, and their code stays."""
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    last = CentreTransfer.objects.filter(learner=learner).order_by("-moved_on", "-id").first()
+    done = last is not None and last.to_centre_id == to_centre.pk == learner.centre_id and last.moved_on == moved_on
+    if done and any(access.can_manage_centre(acting_user, pk) for pk in (last.from_centre_id, learner.centre_id)):
+        return last  # resubmitted: the move is already done
+    _check_manages(learner, acting_user)
+    open_memberships = list(Membership.objects.filter(learner=learner, left_on__isnull=True).select_related("group"))
+    _check_transfer(learner, to_centre, moved_on, open_memberships)
+    for membership in open_memberships:
+        membership_end(membership=membership, left_on=moved_on, acting_user=acting_user)
+    transfer = CentreTransfer(
+        learner=learner, from_centre=learner.centre, to_centre=to_centre, moved_on=moved_on, recorded_by=acting_user
+    )
+    transfer.full_clean()
+    transfer.save()
+    # The code stays; the number (unique per centre) is the next one of the new centre, so it never
+    # collides with the number of a learner registered there (that code number is simply skipped).
+    to_centre = Centre.objects.select_for_update().get(pk=to_centre.pk)
+    number = to_centre.last_learner_number + 1
+    Centre.objects.filter(pk=to_centre.pk).update(last_learner_number=number)
+    Learner.objects.filter(pk=learner.pk).update(centre=to_centre, number=number)
+    learner.centre, learner.number = to_centre, number
+    audit.record(
+        learner,
+        "lms.learner.transfer",
+        user=acting_user,
+        data={
+            "from": transfer.from_centre_id,
+            "to": to_centre.pk,
+            "moved_on": moved_on.isoformat(),
+            "groups_left": [membership.group_id for membership in open_memberships],
+        },
+    )
+    return transfer
+
+
+@transaction.atomic
+def outcome_remove(*, record: models.Model, acting_user: User) -> None:
+    """Remove a service, training, placement or school record made by mistake (the audit keeps its values)."""
+    kind = next((name for name, model in OUTCOME_KINDS.items() if isinstance(record, model)), None)
+    if kind is None:
+        raise TypeError(f"outcome_remove cannot remove {type(record).__name__}")
+    model = OUTCOME_KINDS[kind]
+    current = model.objects.select_for_update().filter(pk=record.pk).first()
+    if current is None:
+        return  # already removed: resubmitting changes nothing
+    learner = _locked_learner(current.learner, acting_user)
+    fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "recorded_at")]
+    values = audit.snapshot(current, fields)
+    audit.record(
+        current, "lms.outcome.remove", user=acting_user, data={"kind": kind, "learner": learner.code, "values": values}
+    )
+    current.delete()

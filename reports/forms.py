@@ -1,0 +1,93 @@
+"""The scope of every report: a period and the centres, chosen among those the user may read."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from learners.forms import date_field
+from lms import access
+from reports.indicators import Scope
+
+MAX_MONTHS = 60
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+def months_back(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month `months` before the month of `day`."""
+    index = day.year * 12 + day.month - 1 - months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The last twelve months: from the first day of the month eleven months ago to today."""
+    today = today or timezone.localdate()
+    return months_back(today, 11), today
+
+
+def presets(today: datetime.date | None = None) -> list[tuple[str, datetime.date, datetime.date]]:
+    """Periods offered as one-click links: (label, start, end)."""
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month_end = this_month - datetime.timedelta(days=1)
+    quarter_start = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    return [
+        (str(_("This month")), this_month, today),
+        (str(_("Last month")), last_month_end.replace(day=1), last_month_end),
+        (str(_("This quarter")), quarter_start, today),
+        (str(_("Last 12 months")), *default_period(today)),
+        (str(_("This year")), datetime.date(today.year, 1, 1), today),
+        (str(_("Last year")), datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)),
+    ]
+
+
+class ScopeForm(forms.Form):
+    """Period and centres for the dashboard, its lists and exports (read from the query string)."""
+
+    start = date_field(_("From"), required=False)
+    end = date_field(_("To"), required=False)
+    centre = forms.ModelMultipleChoiceField(
+        label=_("Centres"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked means all the centres you can see."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["centre"].queryset = access.centres_visible_to(user).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        default_start, default_end = default_period()
+        start = data.get("start") or default_start
+        end = data.get("end") or default_end
+        if "start" in self.errors or "end" in self.errors:
+            return data
+        if start < EARLIEST:
+            self.add_error("start", _("Choose a date from 2000 onwards."))
+        elif end < start:
+            self.add_error("end", _("The end of the period must be on or after its start."))
+        elif (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
+            self.add_error("end", _("Choose a period of at most five years."))
+        data["start"], data["end"] = start, end
+        return data
+
+    def scope(self) -> Scope:
+        """The chosen scope (call after is_valid()); no centre ticked means every visible centre."""
+        centres = self.cleaned_data.get("centre") or self.fields["centre"].queryset
+        ids = tuple(sorted(centre.pk for centre in centres))
+        return Scope(self.cleaned_data["start"], self.cleaned_data["end"], ids)
+
+
+def scope_from_request(request) -> tuple[ScopeForm, Scope | None]:
+    """The scope form bound to the query string, and the scope when it is valid (None otherwise)."""
+    data = request.GET
+    if not data:
+        start, end = default_period()
+        data = {"start": start.isoformat(), "end": end.isoformat()}
+    form = ScopeForm(data, user=request.user)
+    return form, form.scope() if form.is_valid() else None

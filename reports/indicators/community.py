@@ -1,0 +1,320 @@
+"""Community indicators: PCCs and child associations active, Child Friendly Spaces giving
+self-protection education, people sensitised, and youth who implemented a social action project."""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from courses import selectors as course_selectors
+from courses.models import Attendance, LessonProgress, ModulePage
+from learners.models import (
+    Centre,
+    CommunityGroup,
+    CommunityMeeting,
+    Learner,
+    SensitisationEvent,
+)
+from peer_educators.models import Project, ProjectMember
+from peer_educators.selectors import CITIZENSHIP_TOPIC
+from reports.indicators.base import (
+    COMMUNITY,
+    PRESENT,
+    SELF_PROTECTION_TOPIC,
+    SEXES,
+    Figure,
+    RecordList,
+    Scope,
+    Tally,
+    band_of,
+    learner_counts,
+    list_fetch,
+    month_start,
+    monthly,
+    tally,
+)
+from reports.indicators.learning import held_sessions, session_list
+
+# ---- active citizens -------------------------------------------------------------------------
+
+
+@dataclass
+class ActiveCitizens:
+    """Youth trained as active citizens who implemented a social action project."""
+
+    key: str = "active-citizens"
+    section: str = COMMUNITY
+    unit: str = "children"
+    label: str = _("Youth trained as active citizens who implemented a social action project")
+    definition: str = _(
+        "Young people who completed every lesson of the active-citizenship module and were on the team of "
+        "a social action project completed in the period, at the project's centre."
+    )
+
+    def members(self, scope: Scope) -> QuerySet:
+        """Team places on projects completed in the scope, by youth who completed the training."""
+        modules = list(ModulePage.objects.live().filter(topic__slug=CITIZENSHIP_TOPIC))
+        lesson_ids = [
+            lesson.pk for lessons in course_selectors.lessons_of_modules(modules).values() for lesson in lessons
+        ]
+        if not lesson_ids:
+            return ProjectMember.objects.none()
+        trained = (
+            LessonProgress.objects.filter(lesson_id__in=lesson_ids)
+            .order_by()
+            .values("learner_id")
+            .annotate(n=Count("lesson_id", distinct=True))
+            .filter(n=len(lesson_ids))
+            .values("learner_id")
+        )
+        return ProjectMember.objects.filter(
+            project__status=Project.Status.COMPLETED,
+            project__completed_on__gte=scope.start,
+            project__completed_on__lte=scope.end,
+            project__centre_id__in=scope.centre_ids,
+            learner_id__in=trained,
+        )
+
+    def figure(self, scope: Scope) -> Figure:
+        """Youth counted once, by sex and age band, and by the month their project was completed."""
+        members = self.members(scope)
+        total, by_sex, by_band = learner_counts(members.values("learner_id"), scope)
+        months = dict(
+            members.annotate(month=TruncMonth("project__completed_on"))
+            .order_by()
+            .values("month")
+            .annotate(n=Count("learner_id", distinct=True))
+            .values_list("month", "n")
+        )
+        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        return Figure(
+            self.key, str(self.label), str(self.definition), self.unit, str(self.section), total, by_sex, by_band, trend
+        )
+
+    def record_list(self, scope: Scope) -> RecordList:
+        """Each trained youth and the completed project they worked on."""
+        members = (
+            self.members(scope)
+            .select_related("learner", "project__centre")
+            .order_by("project__completed_on", "learner__code")
+        )
+        rows = [
+            (
+                m.learner.code,
+                m.learner.first_name,
+                m.learner.get_sex_display(),
+                band_of(m.learner.birth_year, m.learner.age_band, scope.end),
+                m.project.centre.name,
+                m.project.completed_on,
+                m.project.title,
+            )
+            for m in members
+        ]
+        columns = [_("Code"), _("First name"), _("Sex"), _("Age band"), _("Centre"), _("Completed on"), _("Project")]
+        return RecordList(
+            str(self.label), str(self.definition), [str(c) for c in columns], len(rows), list_fetch(rows), 0
+        )
+
+
+# ---- community ------------------------------------------------------------------------------
+
+
+@dataclass
+class ActiveCommunityGroups:
+    """PCCs or child associations that met at least once in the period."""
+
+    kind: str
+    key: str
+    label: str
+    definition: str
+    section: str = COMMUNITY
+    unit: str = "groups"
+    breakdown_note: str = _("Members of these groups, by sex")
+
+    def groups(self, scope: Scope) -> QuerySet:
+        """The groups of this kind at the chosen centres with a meeting in the period."""
+        meetings = CommunityMeeting.objects.filter(date__gte=scope.start, date__lte=scope.end)
+        return CommunityGroup.objects.filter(
+            kind=self.kind, centre_id__in=scope.centre_ids, meetings__in=meetings
+        ).distinct()
+
+    def figure(self, scope: Scope) -> Figure:
+        """Active groups, their members by sex, and the groups that met each month."""
+        groups = CommunityGroup.objects.filter(pk__in=self.groups(scope).values("pk"))
+        totals = groups.aggregate(n=Count("pk"), male=Sum("members_male"), female=Sum("members_female"))
+        months = dict(
+            CommunityMeeting.objects.filter(group__in=groups, date__gte=scope.start, date__lte=scope.end)
+            .annotate(month=TruncMonth("date"))
+            .order_by()
+            .values("month")
+            .annotate(n=Count("group_id", distinct=True))
+            .values_list("month", "n")
+        )
+        by_sex = tally(SEXES, {Learner.Sex.MALE: totals["male"] or 0, Learner.Sex.FEMALE: totals["female"] or 0})
+        by_sex = [count for count in by_sex if count.key != Learner.Sex.OTHER]
+        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        return Figure(
+            self.key,
+            str(self.label),
+            str(self.definition),
+            self.unit,
+            str(self.section),
+            totals["n"],
+            by_sex,
+            [],
+            trend,
+            str(self.breakdown_note),
+        )
+
+    def record_list(self, scope: Scope) -> RecordList:
+        """The active groups with their meetings in the period."""
+        groups = (
+            CommunityGroup.objects.filter(pk__in=self.groups(scope).values("pk"))
+            .select_related("centre")
+            .annotate(
+                met=Count("meetings", filter=Q(meetings__date__gte=scope.start, meetings__date__lte=scope.end)),
+                last=Max("meetings__date", filter=Q(meetings__date__gte=scope.start, meetings__date__lte=scope.end)),
+            )
+            .order_by("centre__name", "name")
+        )
+        rows = [(g.name, g.centre.name, g.members_male, g.members_female, g.met, g.last) for g in groups]
+        columns = [_("Name"), _("Centre"), _("Male members"), _("Female members"), _("Meetings"), _("Last meeting")]
+        return RecordList(str(self.label), str(self.definition), [str(c) for c in columns], len(rows), list_fetch(rows))
+
+
+PCCS = ActiveCommunityGroups(
+    kind=CommunityGroup.Kind.PCC,
+    key="pccs-active",
+    label=_("Parents' Community Committees active"),
+    definition=_("Parents' Community Committees of the chosen centres that held at least one meeting in the period."),
+)
+CHILD_ASSOCIATIONS = ActiveCommunityGroups(
+    kind=CommunityGroup.Kind.CHILD_ASSOCIATION,
+    key="child-associations-active",
+    label=_("Child associations active"),
+    definition=_("Child associations of the chosen centres that held at least one meeting in the period."),
+)
+
+
+@dataclass
+class SelfProtectionSpaces:
+    """Child Friendly Spaces that held self-protection sessions in the period."""
+
+    key: str = "cfs-self-protection"
+    section: str = COMMUNITY
+    unit: str = "centres"
+    label: str = _("Child Friendly Spaces giving self-protection education")
+    definition: str = _(
+        "Chosen centres of the kind Child Friendly Space that held at least one session of a self-protection "
+        "module in the period."
+    )
+    breakdown_note: str = _("Children present at those sessions, by sex and age band")
+
+    def sessions(self, scope: Scope) -> QuerySet:
+        """Self-protection sessions held at Child Friendly Spaces in the scope."""
+        modules = list(ModulePage.objects.live().filter(topic__slug=SELF_PROTECTION_TOPIC))
+        lesson_ids = [
+            lesson.pk for lessons in course_selectors.lessons_of_modules(modules).values() for lesson in lessons
+        ]
+        return held_sessions(scope).filter(group__centre__kind=Centre.Kind.CFS, lesson_id__in=lesson_ids)
+
+    def figure(self, scope: Scope) -> Figure:
+        """The spaces, the children they reached, and the spaces active each month."""
+        sessions = self.sessions(scope)
+        total = sessions.values("group__centre_id").distinct().count()
+        reached = Attendance.objects.filter(session__in=sessions, status=PRESENT).values("learner_id")
+        _n, by_sex, by_band = learner_counts(reached, scope)
+        months = dict(
+            sessions.annotate(month=TruncMonth("date"))
+            .order_by()
+            .values("month")
+            .annotate(n=Count("group__centre_id", distinct=True))
+            .values_list("month", "n")
+        )
+        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        return Figure(
+            self.key,
+            str(self.label),
+            str(self.definition),
+            self.unit,
+            str(self.section),
+            total,
+            by_sex,
+            by_band,
+            trend,
+            str(self.breakdown_note),
+        )
+
+    def record_list(self, scope: Scope) -> RecordList:
+        """The self-protection sessions held at Child Friendly Spaces."""
+        return session_list(str(self.label), str(self.definition), self.sessions(scope))
+
+
+@dataclass
+class PeopleSensitised:
+    """People other than learners reached by sensitisation events."""
+
+    key: str = "people-sensitised"
+    section: str = COMMUNITY
+    unit: str = "people"
+    label: str = _("People reached by sensitisation events")
+    definition: str = _(
+        "Participants of sensitisation events on child rights and protection held by the chosen centres in the "
+        "period (parents, elders, law enforcement, teachers, religious leaders and others), added up: a person at "
+        "two events counts twice."
+    )
+    breakdown_note: str = _("Participants by sex")
+
+    def events(self, scope: Scope) -> QuerySet:
+        """Events held in the scope."""
+        return SensitisationEvent.objects.filter(
+            centre_id__in=scope.centre_ids, date__gte=scope.start, date__lte=scope.end
+        )
+
+    def figure(self, scope: Scope) -> Figure:
+        """Participants in total, by sex and by month."""
+        events = self.events(scope)
+        totals = events.aggregate(male=Sum("participants_male"), female=Sum("participants_female"))
+        male, female = totals["male"] or 0, totals["female"] or 0
+        months = dict(
+            events.annotate(month=TruncMonth("date"))
+            .order_by()
+            .values("month")
+            .annotate(n=Sum(F("participants_male") + F("participants_female")))
+            .values_list("month", "n")
+        )
+        by_sex = [
+            Tally(Learner.Sex.MALE.value, str(Learner.Sex.MALE.label), male),
+            Tally(Learner.Sex.FEMALE.value, str(Learner.Sex.FEMALE.label), female),
+        ]
+        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        return Figure(
+            self.key,
+            str(self.label),
+            str(self.definition),
+            self.unit,
+            str(self.section),
+            male + female,
+            by_sex,
+            [],
+            trend,
+            str(self.breakdown_note),
+        )
+
+    def record_list(self, scope: Scope) -> RecordList:
+        """The events, by date."""
+        events = self.events(scope).select_related("centre").order_by("date", "centre__name", "pk")
+        rows = [
+            (e.date, e.centre.name, e.get_audience_display(), e.participants_male, e.participants_female, e.topics)
+            for e in events
+        ]
+        columns = [_("Date"), _("Centre"), _("Audience"), _("Male participants"), _("Female participants"), _("Topics")]
+        return RecordList(str(self.label), str(self.definition), [str(c) for c in columns], len(rows), list_fetch(rows))

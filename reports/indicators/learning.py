@@ -1,0 +1,356 @@
+"""Learning indicators: sessions held, attendance, module completion and pre- to post-test gain."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Q,
+    QuerySet,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Attendance, LessonProgress, ModulePage, QuizResult, Session
+from learners.models import (
+    CentreTransfer,
+    Learner,
+)
+from reports.indicators.base import (
+    AGE_BANDS,
+    HELD,
+    LEARNING,
+    PRESENT,
+    SEXES,
+    Figure,
+    RecordList,
+    Scope,
+    age_band_at,
+    band_of,
+    centre_names,
+    list_fetch,
+    month_start,
+    monthly,
+    tally,
+)
+
+# ---- module completion ---------------------------------------------------------------------------
+
+
+def centre_on(learner: Learner, day: datetime.date, moves: list[CentreTransfer]) -> int:
+    """The centre a learner belonged to on a day, from their moves between centres (oldest first)."""
+    centre_id = moves[0].from_centre_id if moves else learner.centre_id
+    for move in moves:
+        if move.moved_on <= day:
+            centre_id = move.to_centre_id
+    return centre_id
+
+
+def moves_of(learner_ids: Iterable[int]) -> dict[int, list[CentreTransfer]]:
+    """Each learner's moves between centres, oldest first (one query)."""
+    moves: dict[int, list[CentreTransfer]] = defaultdict(list)
+    for move in CentreTransfer.objects.filter(learner_id__in=list(learner_ids)).order_by("moved_on", "pk"):
+        moves[move.learner_id].append(move)
+    return moves
+
+
+@dataclass
+class ModuleCompletion:
+    """Children who completed every lesson of one module, the last of them in the period."""
+
+    module: ModulePage
+    lesson_ids: list[int]
+    section: str = LEARNING
+    unit: str = "children"
+
+    @property
+    def key(self) -> str:
+        return f"module-{self.module.pk}"
+
+    @property
+    def label(self) -> str:
+        return str(_("Children who completed “%(module)s”")) % {"module": self.module.title}
+
+    @property
+    def definition(self) -> str:
+        return str(
+            _(
+                "Children who have completed all %(n)s lessons of this module, the last of them in the period, "
+                "counted for the centre they were at on that day."
+            )
+        ) % {"n": len(self.lesson_ids)}
+
+    def completions(self, scope: Scope) -> list[tuple[Learner, datetime.date, int]]:
+        """(learner, day of the last lesson, centre id) for each child who completed the module in the period."""
+        if not self.lesson_ids:
+            return []
+        done = dict(
+            LessonProgress.objects.filter(lesson_id__in=self.lesson_ids)
+            .order_by()
+            .values("learner_id")
+            .annotate(lessons=Count("lesson_id", distinct=True), last=Max("completed_on"))
+            .filter(lessons=len(self.lesson_ids), last__gte=scope.start, last__lte=scope.end)
+            .values_list("learner_id", "last")
+        )
+        learners = Learner.objects.filter(pk__in=list(done)).only(
+            "pk", "code", "first_name", "sex", "birth_year", "age_band", "centre_id"
+        )
+        moved = set(CentreTransfer.objects.filter(learner_id__in=list(done)).values_list("learner_id", flat=True))
+        moves = moves_of(moved) if moved else {}
+        wanted = set(scope.centre_ids)
+        result = []
+        for learner in learners:
+            centre_id = centre_on(learner, done[learner.pk], moves.get(learner.pk, []))
+            if centre_id in wanted:
+                result.append((learner, done[learner.pk], centre_id))
+        result.sort(key=lambda item: (item[1], item[0].code))
+        return result
+
+    def figure(self, scope: Scope) -> Figure:
+        """Children who completed the module, by sex, age band and month of completion."""
+        completions = self.completions(scope)
+        by_sex: dict[str, int] = defaultdict(int)
+        by_band: dict[str, int] = defaultdict(int)
+        by_month: dict[datetime.date, int] = defaultdict(int)
+        for learner, day, _centre in completions:
+            by_sex[learner.sex] += 1
+            by_band[band_of(learner.birth_year, learner.age_band, scope.end)] += 1
+            by_month[day.replace(day=1)] += 1
+        return Figure(
+            self.key,
+            self.label,
+            self.definition,
+            self.unit,
+            str(self.section),
+            len(completions),
+            tally(SEXES, by_sex),
+            tally(AGE_BANDS, by_band),
+            monthly(scope, by_month),
+        )
+
+    def record_list(self, scope: Scope) -> RecordList:
+        """The children who completed the module, with the day of their last lesson."""
+        names = centre_names(scope.centre_ids)
+        rows = [
+            (
+                learner.code,
+                learner.first_name,
+                learner.get_sex_display(),
+                band_of(learner.birth_year, learner.age_band, scope.end),
+                names[centre_id],
+                day,
+            )
+            for learner, day, centre_id in self.completions(scope)
+        ]
+        columns = [_("Code"), _("First name"), _("Sex"), _("Age band"), _("Centre"), _("Completed on")]
+        return RecordList(self.label, self.definition, [str(c) for c in columns], len(rows), list_fetch(rows), 0)
+
+
+# ---- learning: sessions, attendance, quiz gain ------------------------------------------------
+
+
+def held_sessions(scope: Scope) -> QuerySet:
+    """Sessions held in the period by groups of the chosen centres."""
+    return Session.objects.filter(
+        status=HELD, date__gte=scope.start, date__lte=scope.end, group__centre_id__in=scope.centre_ids
+    )
+
+
+def session_list(title: str, definition: str, sessions: QuerySet) -> RecordList:
+    """Sessions with their centre, group, lesson and attendance, by date."""
+    sessions = (
+        sessions.select_related("group__centre", "lesson")
+        .annotate(recorded=Count("attendance"), present=Count("attendance", filter=Q(attendance__status=PRESENT)))
+        .order_by("date", "group__centre__name", "group__name", "pk")
+    )
+    columns = [_("Date"), _("Centre"), _("Group"), _("Lesson"), _("Present"), _("Recorded")]
+
+    def fetch(offset: int, limit: int | None) -> Iterator[tuple]:
+        chunk = sessions[offset:] if limit is None else sessions[offset : offset + limit]
+        for s in chunk.iterator(chunk_size=2000):
+            yield (s.date, s.group.centre.name, s.group.name, s.lesson.title, s.present, s.recorded)
+
+    return RecordList(title, definition, [str(c) for c in columns], sessions.count(), fetch)
+
+
+@dataclass
+class SessionsHeld:
+    """Sessions held in the period."""
+
+    key: str = "sessions-held"
+    section: str = LEARNING
+    unit: str = "sessions"
+    label: str = _("Life-skills sessions held")
+    definition: str = _(
+        "Sessions recorded as held in the period, by facilitators or peer educators "
+        "(cancelled and planned ones do not count)."
+    )
+
+    def figure(self, scope: Scope) -> Figure:
+        """The number of sessions, by month (no breakdown by sex: sessions are for groups)."""
+        sessions = held_sessions(scope)
+        months = dict(
+            sessions.annotate(month=TruncMonth("date"))
+            .order_by()
+            .values("month")
+            .annotate(n=Count("pk"))
+            .values_list("month", "n")
+        )
+        total = sum(months.values())
+        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        return Figure(self.key, str(self.label), str(self.definition), self.unit, str(self.section), total, trend=trend)
+
+    def record_list(self, scope: Scope) -> RecordList:
+        """The sessions held, with attendance."""
+        return session_list(str(self.label), str(self.definition), held_sessions(scope))
+
+
+def _rate(present: int, total: int) -> float | None:
+    return round(100 * present / total, 1) if total else None
+
+
+@dataclass
+class AttendanceRate:
+    """Share of learners recorded present at sessions held in the period."""
+
+    key: str = "attendance-rate"
+    section: str = LEARNING
+    unit: str = "percent"
+    label: str = _("Attendance rate")
+    definition: str = _(
+        "Of all the places at sessions held in the period (each member of the group on the day of a session), "
+        "the share where the learner was present. Excused absences count as absences."
+    )
+
+    def figure(self, scope: Scope) -> Figure:
+        """The rate overall, by sex, by age band and by month."""
+        attendance = Attendance.objects.filter(session__in=held_sessions(scope))
+        present, total = defaultdict(int), defaultdict(int)
+        rows = (
+            attendance.annotate(band=age_band_at(scope.end, "learner__"), month=TruncMonth("session__date"))
+            .order_by()
+            .values_list("learner__sex", "band", "month")
+            .annotate(n=Count("pk"), here=Count("pk", filter=Q(status=PRESENT)))
+        )
+        for sex, band, month, n, here in rows:
+            for key in (("all", ""), ("sex", sex), ("band", band), ("month", month_start(month))):
+                total[key] += n
+                present[key] += here
+
+        def rates(kind: str) -> dict:
+            return {key: _rate(present[(k, key)], n) for (k, key), n in total.items() if k == kind}
+
+        return Figure(
+            self.key,
+            str(self.label),
+            str(self.definition),
+            self.unit,
+            str(self.section),
+            _rate(present[("all", "")], total[("all", "")]),
+            tally(SEXES, rates("sex"), zero=None),
+            tally(AGE_BANDS, rates("band"), zero=None),
+            monthly(scope, rates("month"), zero=None),
+        )
+
+    def record_list(self, scope: Scope) -> RecordList:
+        """The sessions held, with how many were present of those recorded."""
+        return session_list(str(self.label), str(self.definition), held_sessions(scope))
+
+
+@dataclass
+class QuizGain:
+    """Average gain from the pre-test to the post-test of one module's lessons."""
+
+    module: ModulePage
+    lesson_ids: list[int]
+    section: str = LEARNING
+    unit: str = "points"
+
+    @property
+    def key(self) -> str:
+        return f"quiz-gain-{self.module.pk}"
+
+    @property
+    def label(self) -> str:
+        return str(_("Pre- to post-test gain, “%(module)s”")) % {"module": self.module.title}
+
+    @property
+    def definition(self) -> str:
+        return str(
+            _(
+                "For each learner and lesson of this module with both a pre-test and a post-test in sessions held in "
+                "the period, the post-test score minus the pre-test score, in percentage points, averaged."
+            )
+        )
+
+    def pairs(self, scope: Scope) -> QuerySet:
+        """One row per learner and lesson with both tests: pre and post in percent, the post-test's day."""
+        percent = ExpressionWrapper(100.0 * F("score") / F("max_score"), output_field=FloatField())
+        return (
+            QuizResult.objects.filter(lesson_id__in=self.lesson_ids, session__in=held_sessions(scope))
+            .order_by()
+            .values("learner_id", "lesson_id")
+            .annotate(
+                pre=Max(Case(When(kind=QuizResult.Kind.PRE, then=percent))),
+                post=Max(Case(When(kind=QuizResult.Kind.POST, then=percent))),
+                day=Max(Case(When(kind=QuizResult.Kind.POST, then=F("session__date")))),
+            )
+            .filter(pre__isnull=False, post__isnull=False)
+        )
+
+    def figure(self, scope: Scope) -> Figure:
+        """The average gain overall, by sex, by age band and by month of the post-test."""
+        sums: dict[tuple, float] = defaultdict(float)
+        counts: dict[tuple, int] = defaultdict(int)
+        rows = self.pairs(scope).annotate(sex=F("learner__sex"), band=age_band_at(scope.end, "learner__"))
+        for row in rows.values_list("sex", "band", "day", "pre", "post"):
+            sex, band, day, pre, post = row
+            for key in (("all", ""), ("sex", sex), ("band", band), ("month", month_start(day))):
+                sums[key] += post - pre
+                counts[key] += 1
+
+        def averages(kind: str) -> dict:
+            return {key: round(sums[(k, key)] / n, 1) for (k, key), n in counts.items() if k == kind}
+
+        overall = round(sums[("all", "")] / counts[("all", "")], 1) if counts[("all", "")] else None
+        return Figure(
+            self.key,
+            self.label,
+            self.definition,
+            self.unit,
+            str(self.section),
+            overall,
+            tally(SEXES, averages("sex"), zero=None),
+            tally(AGE_BANDS, averages("band"), zero=None),
+            monthly(scope, averages("month"), zero=None),
+        )
+
+    def record_list(self, scope: Scope) -> RecordList:
+        """Each learner and lesson with both tests, with the scores and the gain."""
+        rows_qs = (
+            self.pairs(scope)
+            .values_list("learner__code", "learner__first_name", "lesson__title", "day", "pre", "post")
+            .order_by("day", "learner__code", "lesson__title")
+        )
+        rows = [
+            (code, name, lesson, day, round(pre, 1), round(post, 1), round(post - pre, 1))
+            for code, name, lesson, day, pre, post in rows_qs
+        ]
+        columns = [
+            _("Code"),
+            _("First name"),
+            _("Lesson"),
+            _("Post-test on"),
+            _("Pre-test %"),
+            _("Post-test %"),
+            _("Gain"),
+        ]
+        return RecordList(self.label, self.definition, [str(c) for c in columns], len(rows), list_fetch(rows), 0)

@@ -1,0 +1,17 @@
+"""Indicator pages: the dashboard, the records behind each figure, the donor summary and the downloads."""
+
+from django.urls import path
+
+from reports.views import dashboard, exports
+
+urlpatterns = [
+    path("reports/", dashboard.indicator_dashboard, name="indicator_dashboard"),
+    path("reports/summary/", dashboard.donor_summary, name="donor_summary"),
+    path("reports/export/<str:fmt>/", exports.dashboard_export, name="dashboard_export"),
+    path("reports/records/<slug:key>/", dashboard.indicator_records, name="indicator_records"),
+    path(
+        "reports/records/<slug:key>/export/<str:fmt>/",
+        exports.indicator_records_export,
+        name="indicator_records_export",
+    ),
+]
