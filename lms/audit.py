@@ -32,3 +32,8 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any
 def record(instance: models.Model, action: str, *, user, data: dict[str, Any] | None = None) -> None:
     """Write one audit entry for an action on a record."""
     log(instance, action, user=user, data=data or {}, content_changed=True)
+
+
+# Downloads are audited like changes but change nothing (reports.indicators ignores them when it asks
+# whether the records changed).
+EXPORT = "lms.export"

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from lms import audit
+
 
 class ExportFormatter(LogFormatter):
     """An export reads in the log as what was downloaded, in which format, for which period."""
@@ -25,4 +27,4 @@ class ExportFormatter(LogFormatter):
 @hooks.register("register_log_actions")
 def register_report_actions(actions):
     """Name the export action so the log reads in plain words."""
-    actions.register_action("lms.export")(ExportFormatter)
+    actions.register_action(audit.EXPORT)(ExportFormatter)

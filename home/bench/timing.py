@@ -14,6 +14,7 @@ import math
 import statistics
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -75,11 +76,15 @@ def measure(
     *,
     p95_target_ms: float = P95_TARGET_MS,
     bytes_target: int | None = BYTES_TARGET,
+    before_each: Callable[[], None] = lambda: None,
 ) -> PageResult:
-    """Request the page: warm-up, one counted request, then `requests` timed ones."""
+    """Request the page: warm-up, one counted request, then `requests` timed ones (`before_each` runs
+    before every request, untimed: emptying a cache measures the page as its first visitor sees it)."""
     secure = getattr(settings, "SECURE_SSL_REDIRECT", False)  # production settings redirect plain HTTP
     for _ in range(WARM_UP_REQUESTS):
+        before_each()
         client.get(url, secure=secure)
+    before_each()
     reset_queries()  # each request clears the query log when it starts; count from an empty log
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, secure=secure)
@@ -94,6 +99,7 @@ def measure(
     gc.freeze()
     timings = []
     for _ in range(requests):
+        before_each()
         start = time.perf_counter()
         client.get(url, secure=secure)
         timings.append((time.perf_counter() - start) * 1000)

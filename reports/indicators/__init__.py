@@ -2,8 +2,16 @@
 
 dashboard(scope) gives every figure in display order; get(key) finds one indicator for its list of records."""
 
+import hashlib
+
+from django.core.cache import caches
+from django.db.models import Max
+from django.utils import translation
+from wagtail.models import ModelLogEntry, PageLogEntry
+
 from courses import selectors as course_selectors
 from courses.models import ModulePage
+from lms import audit
 from reports.indicators.base import Figure, RecordList, Scope, Tally
 from reports.indicators.community import (
     CHILD_ASSOCIATIONS,
@@ -46,6 +54,27 @@ def get(key: str):
     return next((indicator for indicator in indicators() if indicator.key == key), None)
 
 
+def records_version() -> str:
+    """A value that changes whenever a record or a page changes: every write is audited, so the newest
+    audit entries name the state of the records (downloads are audited too, but change nothing)."""
+    records = ModelLogEntry.objects.exclude(action=audit.EXPORT).aggregate(last=Max("pk"))["last"]
+    pages = PageLogEntry.objects.aggregate(last=Max("pk"))["last"]
+    return f"{records}.{pages}"
+
+
 def dashboard(scope: Scope) -> list[Figure]:
-    """Every indicator's figure for a scope, in dashboard order."""
-    return [indicator.figure(scope) for indicator in indicators()]
+    """Every indicator's figure for a scope, in dashboard order.
+
+    Computing them reads every row of the period (two million attendance rows at the bench's size), so
+    the figures are kept in the "reports" cache under the scope, the language and `records_version()`:
+    any change to the records gives a new version and so new figures, while the dashboard, its exports
+    and the donor summary of one state of the records agree and cost one computation.
+    """
+    key = f"{records_version()}|{translation.get_language()}|{scope.start}|{scope.end}|{scope.centre_ids}"
+    key = "dashboard:" + hashlib.sha256(key.encode()).hexdigest()
+    cache = caches["reports"]
+    figures = cache.get(key)
+    if figures is None:
+        figures = [indicator.figure(scope) for indicator in indicators()]
+        cache.set(key, figures)
+    return figures

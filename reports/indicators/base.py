@@ -173,9 +173,9 @@ def learner_counts(learner_ids: QuerySet, scope: Scope) -> tuple[int, list[Tally
     return total, tally(SEXES, by_sex), tally(AGE_BANDS, by_band)
 
 
-def learners_by_id(ids: Iterable[int]) -> dict[int, Learner]:
-    """Learners with their centre, by id (one query; used for lists and moved learners)."""
-    return {learner.pk: learner for learner in Learner.objects.filter(pk__in=list(ids)).select_related("centre")}
+def sex_labels() -> dict[str, str]:
+    """Sex labels by key, translated once (a learner's get_sex_display() rebuilds them on every call)."""
+    return {key: str(label) for key, label in Learner.Sex.choices}
 
 
 def centre_names(ids: Iterable[int]) -> dict[int, str]:

@@ -39,6 +39,7 @@ from reports.indicators.base import (
     list_fetch,
     month_start,
     monthly,
+    sex_labels,
     tally,
 )
 from reports.indicators.learning import held_sessions, session_list
@@ -67,21 +68,22 @@ class ActiveCitizens:
         ]
         if not lesson_ids:
             return ProjectMember.objects.none()
-        trained = (
-            LessonProgress.objects.filter(lesson_id__in=lesson_ids)
-            .order_by()
-            .values("learner_id")
-            .annotate(n=Count("lesson_id", distinct=True))
-            .filter(n=len(lesson_ids))
-            .values("learner_id")
-        )
-        return ProjectMember.objects.filter(
+        places = ProjectMember.objects.filter(
             project__status=Project.Status.COMPLETED,
             project__completed_on__gte=scope.start,
             project__completed_on__lte=scope.end,
             project__centre_id__in=scope.centre_ids,
-            learner_id__in=trained,
         )
+        # Only the team members' progress is read: the teams are small, the progress table is not.
+        trained = (
+            LessonProgress.objects.filter(lesson_id__in=lesson_ids, learner_id__in=places.values("learner_id"))
+            .order_by()
+            .values("learner_id")
+            .annotate(n=Count("pk"))
+            .filter(n=len(lesson_ids))
+            .values("learner_id")
+        )
+        return places.filter(learner_id__in=trained)
 
     def figure(self, scope: Scope) -> Figure:
         """Youth counted once, by sex and age band, and by the month their project was completed."""
@@ -106,11 +108,12 @@ class ActiveCitizens:
             .select_related("learner", "project__centre")
             .order_by("project__completed_on", "learner__code")
         )
+        sexes = sex_labels()
         rows = [
             (
                 m.learner.code,
                 m.learner.first_name,
-                m.learner.get_sex_display(),
+                sexes[m.learner.sex],
                 band_of(m.learner.birth_year, m.learner.age_band, scope.end),
                 m.project.centre.name,
                 m.project.completed_on,

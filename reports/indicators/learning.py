@@ -4,8 +4,10 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import (
+    Avg,
     Case,
     Count,
     ExpressionWrapper,
@@ -22,7 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Attendance, LessonProgress, ModulePage, QuizResult, Session
 from learners.models import (
     CentreTransfer,
-    Learner,
 )
 from reports.indicators.base import (
     AGE_BANDS,
@@ -39,15 +40,27 @@ from reports.indicators.base import (
     list_fetch,
     month_start,
     monthly,
+    sex_labels,
     tally,
 )
 
 # ---- module completion ---------------------------------------------------------------------------
 
 
-def centre_on(learner: Learner, day: datetime.date, moves: list[CentreTransfer]) -> int:
+class Completion(NamedTuple):
+    """A child who completed a module: who (code, first name, sex, age band), on which day, at which centre."""
+
+    code: str
+    first_name: str
+    sex: str
+    band: str
+    day: datetime.date
+    centre_id: int
+
+
+def centre_on(current_centre_id: int, day: datetime.date, moves: list[CentreTransfer]) -> int:
     """The centre a learner belonged to on a day, from their moves between centres (oldest first)."""
-    centre_id = moves[0].from_centre_id if moves else learner.centre_id
+    centre_id = moves[0].from_centre_id if moves else current_centre_id
     for move in moves:
         if move.moved_on <= day:
             centre_id = move.to_centre_id
@@ -88,49 +101,96 @@ class ModuleCompletion:
             )
         ) % {"n": len(self.lesson_ids)}
 
-    def completions(self, scope: Scope) -> list[tuple[Learner, datetime.date, int]]:
-        """(learner, day of the last lesson, centre id) for each child who completed the module in the period."""
-        if not self.lesson_ids:
-            return []
-        done = dict(
+    def completed(self, scope: Scope, moves: dict) -> QuerySet:
+        """One row per child who completed the module in the period (their last lesson's day as `last`),
+        among the learners now at the chosen centres and those who ever moved."""
+        return (
             LessonProgress.objects.filter(lesson_id__in=self.lesson_ids)
+            .filter(Q(learner__centre_id__in=scope.centre_ids) | Q(learner_id__in=list(moves)))
             .order_by()
             .values("learner_id")
-            .annotate(lessons=Count("lesson_id", distinct=True), last=Max("completed_on"))
+            # One progress row per learner and lesson, so counting rows counts lessons.
+            .annotate(lessons=Count("pk"), last=Max("completed_on"))
             .filter(lessons=len(self.lesson_ids), last__gte=scope.start, last__lte=scope.end)
-            .values_list("learner_id", "last")
         )
-        learners = Learner.objects.filter(pk__in=list(done)).only(
-            "pk", "code", "first_name", "sex", "birth_year", "age_band", "centre_id"
+
+    def completions(self, scope: Scope) -> list[Completion]:
+        """Each child who completed the module in the period, with the day of the last lesson and its centre."""
+        if not self.lesson_ids:
+            return []
+        # Moves between centres are rare: read them all, and work out where each mover was on the day.
+        moves = moves_of(CentreTransfer.objects.values_list("learner_id", flat=True).distinct())
+        return self.placed(scope, moves, self.completed(scope, moves))
+
+    def completions_of_movers(self, scope: Scope, moves: dict) -> list[Completion]:
+        """The completions of learners who ever moved between centres."""
+        return self.placed(scope, moves, self.completed(scope, moves).filter(learner_id__in=list(moves)))
+
+    def placed(self, scope: Scope, moves: dict, completed: QuerySet) -> list[Completion]:
+        """Completions at the chosen centres, each counted where the learner was on the day, by day and code."""
+        rows = completed.values_list(
+            "learner_id",
+            "learner__code",
+            "learner__first_name",
+            "learner__sex",
+            "learner__birth_year",
+            "learner__age_band",
+            "learner__centre_id",
+            "last",
         )
-        moved = set(CentreTransfer.objects.filter(learner_id__in=list(done)).values_list("learner_id", flat=True))
-        moves = moves_of(moved) if moved else {}
         wanted = set(scope.centre_ids)
         result = []
-        for learner in learners:
-            centre_id = centre_on(learner, done[learner.pk], moves.get(learner.pk, []))
+        for learner_id, code, first_name, sex, birth_year, age_band, centre_id, last in rows:
+            if learner_id in moves:
+                centre_id = centre_on(centre_id, last, moves[learner_id])
             if centre_id in wanted:
-                result.append((learner, done[learner.pk], centre_id))
-        result.sort(key=lambda item: (item[1], item[0].code))
+                band = band_of(birth_year, age_band, scope.end)
+                result.append(Completion(code, first_name, sex, band, last, centre_id))
+        result.sort(key=lambda completion: (completion.day, completion.code))
         return result
 
     def figure(self, scope: Scope) -> Figure:
-        """Children who completed the module, by sex, age band and month of completion."""
-        completions = self.completions(scope)
+        """Children who completed the module, by sex, age band and month of completion. The database counts
+        those who never moved; the few who moved are placed in Python, by where they were on the day."""
         by_sex: dict[str, int] = defaultdict(int)
         by_band: dict[str, int] = defaultdict(int)
         by_month: dict[datetime.date, int] = defaultdict(int)
-        for learner, day, _centre in completions:
-            by_sex[learner.sex] += 1
-            by_band[band_of(learner.birth_year, learner.age_band, scope.end)] += 1
-            by_month[day.replace(day=1)] += 1
+        total = 0
+        if self.lesson_ids:
+            moves = moves_of(CentreTransfer.objects.values_list("learner_id", flat=True).distinct())
+            stayed = (
+                self.completed(scope, moves)
+                .exclude(learner_id__in=list(moves))
+                .annotate(sex=F("learner__sex"), band=age_band_at(scope.end, "learner__"))
+            )
+            counts = {("all", ""): Count("learner_id")}
+            counts.update({("sex", key): Count("learner_id", filter=Q(sex=key)) for key, _label in SEXES})
+            counts.update({("band", key): Count("learner_id", filter=Q(band=key)) for key, _label in AGE_BANDS})
+            for month in scope.months():
+                following = (month + datetime.timedelta(days=32)).replace(day=1)
+                counts[("month", month)] = Count("learner_id", filter=Q(last__gte=month, last__lt=following))
+            names = {f"c{index}": key for index, key in enumerate(counts)}
+            found = stayed.aggregate(**{name: counts[key] for name, key in names.items()})
+            for name, value in found.items():
+                kind, key = names[name]
+                target = {"sex": by_sex, "band": by_band, "month": by_month}.get(kind)
+                if target is None:
+                    total += value
+                else:
+                    target[key] += value
+            if moves:
+                for completion in self.completions_of_movers(scope, moves):
+                    total += 1
+                    by_sex[completion.sex] += 1
+                    by_band[completion.band] += 1
+                    by_month[completion.day.replace(day=1)] += 1
         return Figure(
             self.key,
             self.label,
             self.definition,
             self.unit,
             str(self.section),
-            len(completions),
+            total,
             tally(SEXES, by_sex),
             tally(AGE_BANDS, by_band),
             monthly(scope, by_month),
@@ -138,17 +198,9 @@ class ModuleCompletion:
 
     def record_list(self, scope: Scope) -> RecordList:
         """The children who completed the module, with the day of their last lesson."""
-        names = centre_names(scope.centre_ids)
+        names, sexes = centre_names(scope.centre_ids), sex_labels()
         rows = [
-            (
-                learner.code,
-                learner.first_name,
-                learner.get_sex_display(),
-                band_of(learner.birth_year, learner.age_band, scope.end),
-                names[centre_id],
-                day,
-            )
-            for learner, day, centre_id in self.completions(scope)
+            (c.code, c.first_name, sexes[c.sex], c.band, names[c.centre_id], c.day) for c in self.completions(scope)
         ]
         columns = [_("Code"), _("First name"), _("Sex"), _("Age band"), _("Centre"), _("Completed on")]
         return RecordList(self.label, self.definition, [str(c) for c in columns], len(rows), list_fetch(rows), 0)
@@ -307,30 +359,34 @@ class QuizGain:
         )
 
     def figure(self, scope: Scope) -> Figure:
-        """The average gain overall, by sex, by age band and by month of the post-test."""
-        sums: dict[tuple, float] = defaultdict(float)
-        counts: dict[tuple, int] = defaultdict(int)
-        rows = self.pairs(scope).annotate(sex=F("learner__sex"), band=age_band_at(scope.end, "learner__"))
-        for row in rows.values_list("sex", "band", "day", "pre", "post"):
-            sex, band, day, pre, post = row
-            for key in (("all", ""), ("sex", sex), ("band", band), ("month", month_start(day))):
-                sums[key] += post - pre
-                counts[key] += 1
+        """The average gain overall, by sex, by age band and by month of the post-test (one query: the
+        database averages the pairs, so they never travel to Python)."""
+        pairs = self.pairs(scope).annotate(
+            sex=F("learner__sex"), band=age_band_at(scope.end, "learner__"), gain=F("post") - F("pre")
+        )
+        averages = {("all", ""): Avg("gain")}
+        averages.update({("sex", key): Avg("gain", filter=Q(sex=key)) for key, _label in SEXES})
+        averages.update({("band", key): Avg("gain", filter=Q(band=key)) for key, _label in AGE_BANDS})
+        for month in scope.months():
+            following = (month + datetime.timedelta(days=32)).replace(day=1)
+            averages[("month", month)] = Avg("gain", filter=Q(day__gte=month, day__lt=following))
+        names = {f"a{index}": key for index, key in enumerate(averages)}
+        found = pairs.aggregate(**{name: averages[key] for name, key in names.items()})
+        result = {names[name]: None if value is None else round(value, 1) for name, value in found.items()}
 
-        def averages(kind: str) -> dict:
-            return {key: round(sums[(k, key)] / n, 1) for (k, key), n in counts.items() if k == kind}
+        def of(kind: str) -> dict:
+            return {key: value for (k, key), value in result.items() if k == kind}
 
-        overall = round(sums[("all", "")] / counts[("all", "")], 1) if counts[("all", "")] else None
         return Figure(
             self.key,
             self.label,
             self.definition,
             self.unit,
             str(self.section),
-            overall,
-            tally(SEXES, averages("sex"), zero=None),
-            tally(AGE_BANDS, averages("band"), zero=None),
-            monthly(scope, averages("month"), zero=None),
+            result[("all", "")],
+            tally(SEXES, of("sex"), zero=None),
+            tally(AGE_BANDS, of("band"), zero=None),
+            monthly(scope, of("month"), zero=None),
         )
 
     def record_list(self, scope: Scope) -> RecordList:

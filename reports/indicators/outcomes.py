@@ -4,15 +4,8 @@ certification, job placements and school enrolment."""
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import (
-    BigIntegerField,
-    Count,
-    F,
-    OuterRef,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from learners.models import (
@@ -23,7 +16,17 @@ from learners.models import (
     ServiceRecord,
     TrainingEnrolment,
 )
-from reports.indicators.base import OUTCOMES, Figure, RecordList, Scope, band_of, learner_counts, month_start, monthly
+from reports.indicators.base import (
+    OUTCOMES,
+    Figure,
+    RecordList,
+    Scope,
+    band_of,
+    learner_counts,
+    month_start,
+    monthly,
+    sex_labels,
+)
 
 # ---- indicators over dated learner records (services, certification, jobs, school) -------------
 
@@ -72,6 +75,8 @@ class RecordIndicator:
             self.records(scope).select_related("learner", "centre").order_by(self.date_field, "learner__code", "pk")
         )
 
+        sexes = sex_labels()
+
         def fetch(offset: int, limit: int | None) -> Iterator[tuple]:
             chunk = records[offset:] if limit is None else records[offset : offset + limit]
             for record in chunk.iterator(chunk_size=2000):
@@ -79,7 +84,7 @@ class RecordIndicator:
                 yield (
                     learner.code,
                     learner.first_name,
-                    learner.get_sex_display(),
+                    sexes[learner.sex],
                     band_of(learner.birth_year, learner.age_band, scope.end),
                     record.centre.name,
                     getattr(record, self.date_field),
@@ -161,10 +166,14 @@ MAINSTREAMED = RecordIndicator(
 # ---- registration ----------------------------------------------------------------------------
 
 
-def _registration_centre() -> Coalesce:
-    """SQL for the centre a learner joined: the first move's origin, or their centre when they never moved."""
-    first_move = CentreTransfer.objects.filter(learner_id=OuterRef("pk")).order_by("moved_on", "pk")
-    return Coalesce(Subquery(first_move.values("from_centre_id")[:1]), F("centre_id"), output_field=BigIntegerField())
+def first_centres() -> dict[int, int]:
+    """For each learner who ever moved, the centre they joined (their first move's origin). Moves are rare."""
+    joined: dict[int, int] = {}
+    for learner_id, centre_id in CentreTransfer.objects.order_by("moved_on", "pk").values_list(
+        "learner_id", "from_centre_id"
+    ):
+        joined.setdefault(learner_id, centre_id)
+    return joined
 
 
 @dataclass
@@ -183,9 +192,12 @@ class Registered:
     def learners(self, scope: Scope) -> QuerySet:
         """Learners registered in the scope."""
         learners = Learner.objects.filter(joined_on__gte=scope.start, joined_on__lte=scope.end)
-        if CentreTransfer.objects.exists():
-            return learners.alias(joined_centre=_registration_centre()).filter(joined_centre__in=scope.centre_ids)
-        return learners.filter(centre_id__in=scope.centre_ids)
+        movers = first_centres()
+        if not movers:
+            return learners.filter(centre_id__in=scope.centre_ids)
+        joined_here = [learner_id for learner_id, centre_id in movers.items() if centre_id in scope.centre_ids]
+        stayed_here = Q(centre_id__in=scope.centre_ids) & ~Q(pk__in=list(movers))
+        return learners.filter(stayed_here | Q(pk__in=joined_here))
 
     def figure(self, scope: Scope) -> Figure:
         """New learners, by sex, age band and month of joining."""
@@ -208,17 +220,19 @@ class Registered:
         learners = self.learners(scope).select_related("centre").order_by("code")
         columns = [_("Code"), _("First name"), _("Sex"), _("Age band"), _("Centre"), _("Joined on"), _("Status")]
 
+        sexes, statuses = sex_labels(), {key: str(label) for key, label in Learner.Status.choices}
+
         def fetch(offset: int, limit: int | None) -> Iterator[tuple]:
             chunk = learners[offset:] if limit is None else learners[offset : offset + limit]
             for learner in chunk.iterator(chunk_size=2000):
                 yield (
                     learner.code,
                     learner.first_name,
-                    learner.get_sex_display(),
+                    sexes[learner.sex],
                     band_of(learner.birth_year, learner.age_band, scope.end),
                     learner.centre.name,
                     learner.joined_on,
-                    learner.get_status_display(),
+                    statuses[learner.status],
                 )
 
         return RecordList(str(self.label), str(self.definition), [str(c) for c in columns], learners.count(), fetch, 0)

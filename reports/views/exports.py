@@ -47,7 +47,7 @@ def audit_export(request, what: str, fmt: str, scope: Scope) -> None:
         "end": scope.end.isoformat(),
         "centres": list(scope.centre_ids),
     }
-    audit.record(request.user, "lms.export", user=request.user, data=data)
+    audit.record(request.user, audit.EXPORT, user=request.user, data=data)
 
 
 @login_required
