@@ -76,6 +76,17 @@ def _save_once(record: models.Model, existing: models.QuerySet) -> tuple[models.
     return record, True
 
 
+def _record_once(record, existing: models.QuerySet, action: str, fields: list[str], acting_user: User):
+    """Validate and save a learner's new record (or return the one a simultaneous request saved first), and
+    audit it with the learner's code, the centre and the given fields' values."""
+    record.full_clean()
+    record, created = _save_once(record, existing)
+    if created:
+        data = {"learner": record.learner.code, "centre": record.centre_id, **audit.snapshot(record, fields)}
+        audit.record(record, action, user=acting_user, data=data)
+    return record
+
+
 @transaction.atomic
 def service_record(
     *, learner: Learner, kind: str, date: datetime.date, provider: str = "", acting_user: User
@@ -90,20 +101,7 @@ def service_record(
     record = ServiceRecord(
         learner=learner, centre=learner.centre, kind=kind, date=date, provider=provider, recorded_by=acting_user
     )
-    record.full_clean()
-    record, created = _save_once(record, same)
-    if created:
-        audit.record(
-            record,
-            "lms.service.record",
-            user=acting_user,
-            data={
-                "learner": learner.code,
-                "centre": learner.centre_id,
-                **audit.snapshot(record, ["kind", "date", "provider"]),
-            },
-        )
-    return record
+    return _record_once(record, same, "lms.service.record", ["kind", "date", "provider"], acting_user)
 
 
 @transaction.atomic
@@ -119,21 +117,7 @@ def training_enrol(
     training = TrainingEnrolment(
         learner=learner, centre=learner.centre, trade=trade, enrolled_on=enrolled_on, recorded_by=acting_user
     )
-    training.full_clean()
-    training, created = _save_once(training, same)
-    if created:
-        audit.record(
-            training,
-            "lms.training.enrol",
-            user=acting_user,
-            data={
-                "learner": learner.code,
-                "centre": learner.centre_id,
-                "trade": trade.pk,
-                "enrolled_on": enrolled_on.isoformat(),
-            },
-        )
-    return training
+    return _record_once(training, same, "lms.training.enrol", ["trade", "enrolled_on"], acting_user)
 
 
 def _check_training(training: TrainingEnrolment) -> None:
@@ -215,20 +199,8 @@ def placement_record(
         sector=sector,
         recorded_by=acting_user,
     )
-    placement.full_clean()
-    placement, created = _save_once(placement, existing)
-    if created:
-        audit.record(
-            placement,
-            "lms.placement.record",
-            user=acting_user,
-            data={
-                "learner": learner.code,
-                "centre": learner.centre_id,
-                **audit.snapshot(placement, ["placed_on", "kind", "trade", "sector"]),
-            },
-        )
-    return placement
+    fields = ["placed_on", "kind", "trade", "sector"]
+    return _record_once(placement, existing, "lms.placement.record", fields, acting_user)
 
 
 @transaction.atomic
@@ -252,21 +224,7 @@ def school_enrolment_record(
     enrolment = SchoolEnrolment(
         learner=learner, centre=learner.centre, enrolled_on=enrolled_on, grade=grade, recorded_by=acting_user
     )
-    enrolment.full_clean()
-    enrolment, created = _save_once(enrolment, existing)
-    if created:
-        audit.record(
-            enrolment,
-            "lms.school.record",
-            user=acting_user,
-            data={
-                "learner": learner.code,
-                "centre": learner.centre_id,
-                "enrolled_on": enrolled_on.isoformat(),
-                "grade": grade,
-            },
-        )
-    return enrolment
+    return _record_once(enrolment, existing, "lms.school.record", ["enrolled_on", "grade"], acting_user)
 
 
 def _check_transfer(learner: Learner, to_centre: Centre, moved_on: datetime.date, open_memberships) -> None:

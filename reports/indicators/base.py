@@ -18,15 +18,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    F,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Attendance, Session
@@ -171,6 +164,34 @@ def learner_counts(learner_ids: QuerySet, scope: Scope) -> tuple[int, list[Tally
         by_band[band] += n
         total += n
     return total, tally(SEXES, by_sex), tally(AGE_BANDS, by_band)
+
+
+def monthly_totals(queryset: QuerySet, date_field: str, total) -> dict[datetime.date, int | float]:
+    """An aggregate of the queryset's rows per month of a date field (for example
+    `Count("learner_id", distinct=True)`), keyed by the month's first day (one query)."""
+    rows = (
+        queryset.annotate(month=TruncMonth(date_field))
+        .order_by()
+        .values("month")
+        .annotate(total=total)
+        .values_list("month", "total")
+    )
+    return {month_start(month): value for month, value in rows}
+
+
+def breakdowns(queryset: QuerySet, scope: Scope, measure, day_field: str) -> dict[tuple[str, object], object]:
+    """One query for a measure overall, by sex, by age band and by month of `day_field`: rows of the queryset
+    carry `sex` and `band`, and `measure(condition)` gives the aggregate filtered by a condition (None: all).
+    Keys: ("all", ""), ("sex", "m"), ("band", "10-14"), ("month", first day of the month)."""
+    conditions: dict[tuple[str, object], Q | None] = {("all", ""): None}
+    conditions.update({("sex", key): Q(sex=key) for key, _label in SEXES})
+    conditions.update({("band", key): Q(band=key) for key, _label in AGE_BANDS})
+    for month in scope.months():
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        conditions[("month", month)] = Q(**{f"{day_field}__gte": month, f"{day_field}__lt": following})
+    names = {f"v{index}": key for index, key in enumerate(conditions)}
+    found = queryset.aggregate(**{name: measure(conditions[key]) for name, key in names.items()})
+    return {names[name]: value for name, value in found.items()}
 
 
 def sex_labels() -> dict[str, str]:

@@ -11,7 +11,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from courses import selectors as course_selectors
@@ -37,8 +36,8 @@ from reports.indicators.base import (
     band_of,
     learner_counts,
     list_fetch,
-    month_start,
     monthly,
+    monthly_totals,
     sex_labels,
     tally,
 )
@@ -89,14 +88,8 @@ class ActiveCitizens:
         """Youth counted once, by sex and age band, and by the month their project was completed."""
         members = self.members(scope)
         total, by_sex, by_band = learner_counts(members.values("learner_id"), scope)
-        months = dict(
-            members.annotate(month=TruncMonth("project__completed_on"))
-            .order_by()
-            .values("month")
-            .annotate(n=Count("learner_id", distinct=True))
-            .values_list("month", "n")
-        )
-        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        months = monthly_totals(members, "project__completed_on", Count("learner_id", distinct=True))
+        trend = monthly(scope, months)
         return Figure(
             self.key, str(self.label), str(self.definition), self.unit, str(self.section), total, by_sex, by_band, trend
         )
@@ -153,17 +146,11 @@ class ActiveCommunityGroups:
         """Active groups, their members by sex, and the groups that met each month."""
         groups = CommunityGroup.objects.filter(pk__in=self.groups(scope).values("pk"))
         totals = groups.aggregate(n=Count("pk"), male=Sum("members_male"), female=Sum("members_female"))
-        months = dict(
-            CommunityMeeting.objects.filter(group__in=groups, date__gte=scope.start, date__lte=scope.end)
-            .annotate(month=TruncMonth("date"))
-            .order_by()
-            .values("month")
-            .annotate(n=Count("group_id", distinct=True))
-            .values_list("month", "n")
-        )
+        meetings = CommunityMeeting.objects.filter(group__in=groups, date__gte=scope.start, date__lte=scope.end)
+        months = monthly_totals(meetings, "date", Count("group_id", distinct=True))
         by_sex = tally(SEXES, {Learner.Sex.MALE: totals["male"] or 0, Learner.Sex.FEMALE: totals["female"] or 0})
         by_sex = [count for count in by_sex if count.key != Learner.Sex.OTHER]
-        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        trend = monthly(scope, months)
         return Figure(
             self.key,
             str(self.label),
@@ -235,14 +222,8 @@ class SelfProtectionSpaces:
         total = sessions.values("group__centre_id").distinct().count()
         reached = Attendance.objects.filter(session__in=sessions, status=PRESENT).values("learner_id")
         _n, by_sex, by_band = learner_counts(reached, scope)
-        months = dict(
-            sessions.annotate(month=TruncMonth("date"))
-            .order_by()
-            .values("month")
-            .annotate(n=Count("group__centre_id", distinct=True))
-            .values_list("month", "n")
-        )
-        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        months = monthly_totals(sessions, "date", Count("group__centre_id", distinct=True))
+        trend = monthly(scope, months)
         return Figure(
             self.key,
             str(self.label),
@@ -287,18 +268,12 @@ class PeopleSensitised:
         events = self.events(scope)
         totals = events.aggregate(male=Sum("participants_male"), female=Sum("participants_female"))
         male, female = totals["male"] or 0, totals["female"] or 0
-        months = dict(
-            events.annotate(month=TruncMonth("date"))
-            .order_by()
-            .values("month")
-            .annotate(n=Sum(F("participants_male") + F("participants_female")))
-            .values_list("month", "n")
-        )
+        months = monthly_totals(events, "date", Sum(F("participants_male") + F("participants_female")))
         by_sex = [
             Tally(Learner.Sex.MALE.value, str(Learner.Sex.MALE.label), male),
             Tally(Learner.Sex.FEMALE.value, str(Learner.Sex.FEMALE.label), female),
         ]
-        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        trend = monthly(scope, months)
         return Figure(
             self.key,
             str(self.label),

@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from django.db.models import (
     Avg,
@@ -36,10 +36,12 @@ from reports.indicators.base import (
     Scope,
     age_band_at,
     band_of,
+    breakdowns,
     centre_names,
     list_fetch,
     month_start,
     monthly,
+    monthly_totals,
     sex_labels,
     tally,
 )
@@ -76,30 +78,39 @@ def moves_of(learner_ids: Iterable[int]) -> dict[int, list[CentreTransfer]]:
 
 
 @dataclass
-class ModuleCompletion:
-    """Children who completed every lesson of one module, the last of them in the period."""
+class ModuleIndicator:
+    """An indicator about one module: its key, label and definition name the module and its lessons."""
 
     module: ModulePage
     lesson_ids: list[int]
     section: str = LEARNING
     unit: str = "children"
+    key_prefix: ClassVar[str] = "module"
+    label_text: ClassVar[str] = ""
+    definition_text: ClassVar[str] = ""
 
     @property
     def key(self) -> str:
-        return f"module-{self.module.pk}"
+        return f"{self.key_prefix}-{self.module.pk}"
 
     @property
     def label(self) -> str:
-        return str(_("Children who completed “%(module)s”")) % {"module": self.module.title}
+        return str(self.label_text) % {"module": self.module.title}
 
     @property
     def definition(self) -> str:
-        return str(
-            _(
-                "Children who have completed all %(n)s lessons of this module, the last of them in the period, "
-                "counted for the centre they were at on that day."
-            )
-        ) % {"n": len(self.lesson_ids)}
+        return str(self.definition_text) % {"n": len(self.lesson_ids)}
+
+
+@dataclass
+class ModuleCompletion(ModuleIndicator):
+    """Children who completed every lesson of one module, the last of them in the period."""
+
+    label_text: ClassVar[str] = _("Children who completed “%(module)s”")
+    definition_text: ClassVar[str] = _(
+        "Children who have completed all %(n)s lessons of this module, the last of them in the period, "
+        "counted for the centre they were at on that day."
+    )
 
     def completed(self, scope: Scope, moves: dict) -> QuerySet:
         """One row per child who completed the module in the period (their last lesson's day as `last`),
@@ -163,16 +174,8 @@ class ModuleCompletion:
                 .exclude(learner_id__in=list(moves))
                 .annotate(sex=F("learner__sex"), band=age_band_at(scope.end, "learner__"))
             )
-            counts = {("all", ""): Count("learner_id")}
-            counts.update({("sex", key): Count("learner_id", filter=Q(sex=key)) for key, _label in SEXES})
-            counts.update({("band", key): Count("learner_id", filter=Q(band=key)) for key, _label in AGE_BANDS})
-            for month in scope.months():
-                following = (month + datetime.timedelta(days=32)).replace(day=1)
-                counts[("month", month)] = Count("learner_id", filter=Q(last__gte=month, last__lt=following))
-            names = {f"c{index}": key for index, key in enumerate(counts)}
-            found = stayed.aggregate(**{name: counts[key] for name, key in names.items()})
-            for name, value in found.items():
-                kind, key = names[name]
+            found = breakdowns(stayed, scope, lambda condition: Count("learner_id", filter=condition), "last")
+            for (kind, key), value in found.items():
                 target = {"sex": by_sex, "band": by_band, "month": by_month}.get(kind)
                 if target is None:
                     total += value
@@ -249,15 +252,9 @@ class SessionsHeld:
     def figure(self, scope: Scope) -> Figure:
         """The number of sessions, by month (no breakdown by sex: sessions are for groups)."""
         sessions = held_sessions(scope)
-        months = dict(
-            sessions.annotate(month=TruncMonth("date"))
-            .order_by()
-            .values("month")
-            .annotate(n=Count("pk"))
-            .values_list("month", "n")
-        )
+        months = monthly_totals(sessions, "date", Count("pk"))
         total = sum(months.values())
-        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        trend = monthly(scope, months)
         return Figure(self.key, str(self.label), str(self.definition), self.unit, str(self.section), total, trend=trend)
 
     def record_list(self, scope: Scope) -> RecordList:
@@ -318,30 +315,16 @@ class AttendanceRate:
 
 
 @dataclass
-class QuizGain:
+class QuizGain(ModuleIndicator):
     """Average gain from the pre-test to the post-test of one module's lessons."""
 
-    module: ModulePage
-    lesson_ids: list[int]
-    section: str = LEARNING
     unit: str = "points"
-
-    @property
-    def key(self) -> str:
-        return f"quiz-gain-{self.module.pk}"
-
-    @property
-    def label(self) -> str:
-        return str(_("Pre- to post-test gain, “%(module)s”")) % {"module": self.module.title}
-
-    @property
-    def definition(self) -> str:
-        return str(
-            _(
-                "For each learner and lesson of this module with both a pre-test and a post-test in sessions held in "
-                "the period, the post-test score minus the pre-test score, in percentage points, averaged."
-            )
-        )
+    key_prefix: ClassVar[str] = "quiz-gain"
+    label_text: ClassVar[str] = _("Pre- to post-test gain, “%(module)s”")
+    definition_text: ClassVar[str] = _(
+        "For each learner and lesson of this module with both a pre-test and a post-test in sessions held in "
+        "the period, the post-test score minus the pre-test score, in percentage points, averaged."
+    )
 
     def pairs(self, scope: Scope) -> QuerySet:
         """One row per learner and lesson with both tests: pre and post in percent, the post-test's day."""
@@ -364,15 +347,8 @@ class QuizGain:
         pairs = self.pairs(scope).annotate(
             sex=F("learner__sex"), band=age_band_at(scope.end, "learner__"), gain=F("post") - F("pre")
         )
-        averages = {("all", ""): Avg("gain")}
-        averages.update({("sex", key): Avg("gain", filter=Q(sex=key)) for key, _label in SEXES})
-        averages.update({("band", key): Avg("gain", filter=Q(band=key)) for key, _label in AGE_BANDS})
-        for month in scope.months():
-            following = (month + datetime.timedelta(days=32)).replace(day=1)
-            averages[("month", month)] = Avg("gain", filter=Q(day__gte=month, day__lt=following))
-        names = {f"a{index}": key for index, key in enumerate(averages)}
-        found = pairs.aggregate(**{name: averages[key] for name, key in names.items()})
-        result = {names[name]: None if value is None else round(value, 1) for name, value in found.items()}
+        found = breakdowns(pairs, scope, lambda condition: Avg("gain", filter=condition), "day")
+        result = {key: None if value is None else round(value, 1) for key, value in found.items()}
 
         def of(kind: str) -> dict:
             return {key: value for (k, key), value in result.items() if k == kind}

@@ -5,7 +5,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from learners.models import (
@@ -23,8 +22,8 @@ from reports.indicators.base import (
     Scope,
     band_of,
     learner_counts,
-    month_start,
     monthly,
+    monthly_totals,
     sex_labels,
 )
 
@@ -57,14 +56,8 @@ class RecordIndicator:
         """The number of children, by sex and age band, and by month."""
         records = self.records(scope)
         total, by_sex, by_band = learner_counts(records.values("learner_id"), scope)
-        months = dict(
-            records.annotate(month=TruncMonth(self.date_field))
-            .order_by()
-            .values("month")
-            .annotate(n=Count("learner_id", distinct=True))
-            .values_list("month", "n")
-        )
-        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        months = monthly_totals(records, self.date_field, Count("learner_id", distinct=True))
+        trend = monthly(scope, months)
         return Figure(
             self.key, str(self.label), str(self.definition), self.unit, self.section, total, by_sex, by_band, trend
         )
@@ -203,14 +196,8 @@ class Registered:
         """New learners, by sex, age band and month of joining."""
         learners = self.learners(scope)
         total, by_sex, by_band = learner_counts(learners.values("pk"), scope)
-        months = dict(
-            learners.annotate(month=TruncMonth("joined_on"))
-            .order_by()
-            .values("month")
-            .annotate(n=Count("pk"))
-            .values_list("month", "n")
-        )
-        trend = monthly(scope, {month_start(month): n for month, n in months.items()})
+        months = monthly_totals(learners, "joined_on", Count("pk"))
+        trend = monthly(scope, months)
         return Figure(
             self.key, str(self.label), str(self.definition), self.unit, str(self.section), total, by_sex, by_band, trend
         )
