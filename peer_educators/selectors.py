@@ -16,7 +16,7 @@ from wagtail.models import Site
 from courses import selectors as course_selectors
 from courses.models import Attendance, LessonProgress, ModulePage, QuizResult, Session
 from learners.models import Learner
-from peer_educators.models import ActivityLog, EligibilitySettings, PeerEducator, Project
+from peer_educators.models import ActivityLog, EligibilitySettings, PeerEducator, Project, ProjectMember
 
 PEER_TOPIC = "peer-education"
 CITIZENSHIP_TOPIC = "active-citizenship"
@@ -169,24 +169,34 @@ def project_reach(projects) -> dict[int, dict[str, int]]:
     return {row.pop("project_id"): {k: v or 0 for k, v in row.items()} for row in totals}
 
 
+def active_citizen_places(centres=None, *, start: datetime.date | None = None, end: datetime.date | None = None):
+    """Team places on projects completed in the period (all time when no period is given) held by youth who
+    completed every lesson of the active-citizenship module(s). Returns a ProjectMember queryset."""
+    modules = list(ModulePage.objects.live().filter(topic__slug=CITIZENSHIP_TOPIC))
+    lesson_ids = [lesson.pk for lessons in course_selectors.lessons_of_modules(modules).values() for lesson in lessons]
+    if not lesson_ids:
+        return ProjectMember.objects.none()
+    places = ProjectMember.objects.filter(project__status=Project.Status.COMPLETED)
+    if centres is not None:
+        places = places.filter(project__centre__in=centres)
+    if start:
+        places = places.filter(project__completed_on__gte=start)
+    if end:
+        places = places.filter(project__completed_on__lte=end)
+    # Only the team members' progress is read: the teams are small, the progress table is not.
+    trained = (
+        LessonProgress.objects.filter(lesson_id__in=lesson_ids, learner_id__in=places.values("learner_id"))
+        .order_by()
+        .values("learner_id")
+        .annotate(lessons=Count("pk"))  # one progress row per learner and lesson
+        .filter(lessons=len(lesson_ids))
+        .values("learner_id")
+    )
+    return places.filter(learner_id__in=trained)
+
+
 def active_citizens(centres=None, *, start: datetime.date | None = None, end: datetime.date | None = None):
     """Youth who completed every lesson of the active-citizenship module(s) and were on the team of a
     project completed in the period (all time when no period is given). Returns a Learner queryset."""
-    modules = list(ModulePage.objects.live().filter(topic__slug=CITIZENSHIP_TOPIC))
-    lesson_ids = [lesson.pk for lessons in course_selectors.lessons_of_modules(modules).values() for lesson in lessons]
-    projects = Project.objects.filter(status=Project.Status.COMPLETED)
-    if centres is not None:
-        projects = projects.filter(centre__in=centres)
-    if start:
-        projects = projects.filter(completed_on__gte=start)
-    if end:
-        projects = projects.filter(completed_on__lte=end)
-    if not lesson_ids:
-        return Learner.objects.none()
-    return (
-        Learner.objects.filter(projects__project__in=projects)
-        .annotate(done=Count("progress", filter=Q(progress__lesson_id__in=lesson_ids), distinct=True))
-        .filter(done=len(lesson_ids))
-        .distinct()
-        .order_by("code")
-    )
+    places = active_citizen_places(centres, start=start, end=end)
+    return Learner.objects.filter(pk__in=places.values("learner_id")).order_by("code")

@@ -222,22 +222,32 @@ def planned_activity_add(request, project_id: int):
     return render(request, "peer_educators/project_plan.html", context)
 
 
+def _status_page(request, project: Project, form, *, status: str, done: str, again: str, template: str, open_in):
+    """A page that moves a project to a final status through its form (a reflection or a reason); posting it
+    again once the project has that status only says so."""
+    if request.method == "POST" and form.is_valid():
+        already = project.status == status
+        if form.submit(project=project, acting_user=request.user) is not None:
+            messages.success(request, again if already else done % {"title": project.title})
+            return redirect("project_detail", project_id=project.pk)
+    return render(request, template, {"project": project, "form": form, "open": project.status in open_in})
+
+
 @login_required
 @require_http_methods(METHODS)
 def project_complete(request, project_id: int):
     """Mark a project completed, with the team's reflection: what changed and what the team learned."""
     project = _project(access.projects_worked_on_by, request, project_id)
-    form = ProjectCompleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        was_completed = project.status == Project.Status.COMPLETED
-        if form.submit(project=project, acting_user=request.user) is not None:
-            if was_completed:
-                messages.success(request, _("This project was already completed."))
-            else:
-                messages.success(request, _("Project “%(title)s” completed.") % {"title": project.title})
-            return redirect("project_detail", project_id=project.pk)
-    context = {"project": project, "form": form, "open": project.status in WORKING}
-    return render(request, "peer_educators/project_complete.html", context)
+    return _status_page(
+        request,
+        project,
+        ProjectCompleteForm(request.POST or None),
+        status=Project.Status.COMPLETED,
+        done=_("Project “%(title)s” completed."),
+        again=_("This project was already completed."),
+        template="peer_educators/project_complete.html",
+        open_in=WORKING,
+    )
 
 
 @login_required
@@ -245,14 +255,13 @@ def project_complete(request, project_id: int):
 def project_abandon(request, project_id: int):
     """Abandon a project that is not completed, with a reason."""
     project = _project(access.projects_managed_by, request, project_id)
-    form = ProjectAbandonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        was_abandoned = project.status == Project.Status.ABANDONED
-        if form.submit(project=project, acting_user=request.user) is not None:
-            if was_abandoned:
-                messages.success(request, _("This project was already abandoned."))
-            else:
-                messages.success(request, _("Project “%(title)s” abandoned.") % {"title": project.title})
-            return redirect("project_detail", project_id=project.pk)
-    context = {"project": project, "form": form, "open": project.status in OPEN}
-    return render(request, "peer_educators/project_abandon.html", context)
+    return _status_page(
+        request,
+        project,
+        ProjectAbandonForm(request.POST or None),
+        status=Project.Status.ABANDONED,
+        done=_("Project “%(title)s” abandoned."),
+        again=_("This project was already abandoned."),
+        template="peer_educators/project_abandon.html",
+        open_in=OPEN,
+    )

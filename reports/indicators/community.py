@@ -14,7 +14,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from courses import selectors as course_selectors
-from courses.models import Attendance, LessonProgress, ModulePage
+from courses.models import Attendance, ModulePage
 from learners.models import (
     Centre,
     CommunityGroup,
@@ -22,8 +22,7 @@ from learners.models import (
     Learner,
     SensitisationEvent,
 )
-from peer_educators.models import Project, ProjectMember
-from peer_educators.selectors import CITIZENSHIP_TOPIC
+from peer_educators import selectors as peer_selectors
 from reports.indicators.base import (
     COMMUNITY,
     PRESENT,
@@ -61,28 +60,7 @@ class ActiveCitizens:
 
     def members(self, scope: Scope) -> QuerySet:
         """Team places on projects completed in the scope, by youth who completed the training."""
-        modules = list(ModulePage.objects.live().filter(topic__slug=CITIZENSHIP_TOPIC))
-        lesson_ids = [
-            lesson.pk for lessons in course_selectors.lessons_of_modules(modules).values() for lesson in lessons
-        ]
-        if not lesson_ids:
-            return ProjectMember.objects.none()
-        places = ProjectMember.objects.filter(
-            project__status=Project.Status.COMPLETED,
-            project__completed_on__gte=scope.start,
-            project__completed_on__lte=scope.end,
-            project__centre_id__in=scope.centre_ids,
-        )
-        # Only the team members' progress is read: the teams are small, the progress table is not.
-        trained = (
-            LessonProgress.objects.filter(lesson_id__in=lesson_ids, learner_id__in=places.values("learner_id"))
-            .order_by()
-            .values("learner_id")
-            .annotate(n=Count("pk"))
-            .filter(n=len(lesson_ids))
-            .values("learner_id")
-        )
-        return places.filter(learner_id__in=trained)
+        return peer_selectors.active_citizen_places(scope.centre_ids, start=scope.start, end=scope.end)
 
     def figure(self, scope: Scope) -> Figure:
         """Youth counted once, by sex and age band, and by the month their project was completed."""

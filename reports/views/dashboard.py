@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 
 from lms import access
 from reports import charts, indicators
-from reports.exports import UNITS, format_value
+from reports.exports import UNITS, figure_numbers, format_value
 from reports.forms import presets, scope_from_request
 from reports.indicators import Figure, RecordList, Scope
 
@@ -57,11 +57,11 @@ class FigureView:
 
 
 def present(figure: Figure, *, chart: bool = True) -> FigureView:
-    """Format a figure's numbers (the same rules as the exports) and, when asked, draw its trend."""
-
-    def numbers(breakdown, tallies):
-        return [Number(breakdown, t.key, t.label, format_value(t.value, figure.unit)) for t in tallies]
-
+    """Format a figure's numbers (the very numbers the exports write, by the same rules) and, when asked,
+    draw its trend."""
+    numbers: dict[str, list[Number]] = {"total": [], "sex": [], "age": [], "month": []}
+    for breakdown, key, label, value in figure_numbers(figure):
+        numbers[breakdown].append(Number(breakdown, key, label, format_value(value, figure.unit)))
     svg = None
     if chart:
         svg = charts.trend_svg(
@@ -70,14 +70,7 @@ def present(figure: Figure, *, chart: bool = True) -> FigureView:
             label=figure.label,
             format_value=lambda value: format_value(value, figure.unit),
         )
-    return FigureView(
-        figure,
-        Number("total", "", "", format_value(figure.value, figure.unit)),
-        numbers("sex", figure.by_sex),
-        numbers("age", figure.by_age_band),
-        numbers("month", figure.trend),
-        svg,
-    )
+    return FigureView(figure, numbers["total"][0], numbers["sex"], numbers["age"], numbers["month"], svg)
 
 
 def sections_of(views: list[FigureView]) -> list[tuple[str, list[FigureView]]]:
@@ -176,12 +169,10 @@ def linked_rows(user, record_list: RecordList, rows: list[tuple]) -> list[list[t
 @login_required
 def indicator_records(request, key: str):
     """The records behind one figure, 100 to a page, learner codes linked to records the user may open."""
-    if not access.uses_records(request.user):
-        raise Http404
+    context = scope_context(request)  # 404 for users without records
     indicator = indicators.get(key)
     if indicator is None:
         raise Http404
-    context = scope_context(request)
     context.update(key=key, title=str(indicator.label), definition=str(indicator.definition))
     if context["scope"] is not None:
         record_list = indicator.record_list(context["scope"])
