@@ -167,6 +167,18 @@ class Group(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet):
+    """The one definition of "member of a group": asked by every page, service and indicator."""
+
+    def current(self):
+        """Memberships still open: the learner has not left the group (whatever the day they joined)."""
+        return self.filter(left_on__isnull=True)
+
+    def on(self, day):
+        """Memberships that covered a day: joined on or before it, and not left before it."""
+        return self.filter(Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gte=day)))
+
+
 class Membership(models.Model):
     """A learner's time in a group: the day they joined and, once they leave, the day they left."""
 
@@ -176,6 +188,8 @@ class Membership(models.Model):
     )
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["joined_on"]
