@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Max, Q, QuerySet, When, Window
 from django.db.models.functions import Length, RowNumber, Substr
 
 from courses.models import Attendance, GroupModule, LessonPage, LessonProgress, ModulePage, QuizResult, Session
@@ -51,22 +51,6 @@ def lessons_of_modules(modules: list[ModulePage]) -> dict[int, list[LessonPage]]
     return lessons
 
 
-def lesson_counts(module_paths) -> dict[str, int]:
-    """How many live lessons each module has, by module path, counted in the database (one query)."""
-    paths = list(module_paths)
-    if not paths:
-        return {}
-    return dict(
-        LessonPage.objects.live()
-        .annotate(parent_path=Substr("path", 1, Length("path") - LessonPage.steplen))
-        .filter(parent_path__in=paths)
-        .order_by()
-        .values("parent_path")
-        .annotate(n=Count("id"))
-        .values_list("parent_path", "n")
-    )
-
-
 def group_follows_lesson(group: Group, lesson: LessonPage) -> bool:
     """True when the lesson belongs to a module the group follows."""
     return GroupModule.objects.filter(group=group, module__path=lesson.module_path).exists()
@@ -74,11 +58,95 @@ def group_follows_lesson(group: Group, lesson: LessonPage) -> bool:
 
 def member_ids_on(group: Group, day: datetime.date) -> list[int]:
     """Ids of the learners who were members of the group on a day."""
-    return list(
-        Membership.objects.filter(group=group, joined_on__lte=day)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
-        .values_list("learner_id", flat=True)
+    return list(Membership.objects.on(day).filter(group=group).values_list("learner_id", flat=True))
+
+
+# ---- the two learning rules: "lesson completed" and "which quiz results count" --------------------
+
+
+def lessons_completed(*, learner_ids=None, lesson_ids=None) -> QuerySet:
+    """The one rule for "lesson completed": the learner was present at a held session of the lesson, in any
+    group and at any centre (its progress row; the services keep one per learner and lesson, dated by the
+    first such session). Every page and indicator asks this question here."""
+    progress = LessonProgress.objects.all()
+    if learner_ids is not None:
+        progress = progress.filter(learner_id__in=learner_ids)
+    if lesson_ids is not None:
+        progress = progress.filter(lesson_id__in=lesson_ids)
+    return progress
+
+
+def completed_pairs(learner_ids, lesson_ids) -> set[tuple[int, int]]:
+    """(learner id, lesson id) for each of these lessons these learners completed (one query)."""
+    return set(lessons_completed(learner_ids=learner_ids, lesson_ids=lesson_ids).values_list("learner_id", "lesson_id"))
+
+
+def learners_who_completed(lesson_ids) -> QuerySet:
+    """One row per learner who completed every one of the lessons (a module: completion of the module),
+    with `last`, the day they completed the last of them. Narrow it with `.filter(learner_id__in=...)`."""
+    lesson_ids = list(lesson_ids)
+    return (
+        lessons_completed(lesson_ids=lesson_ids)
+        .order_by()
+        .values("learner_id")
+        # One progress row per learner and lesson, so counting rows counts lessons.
+        .annotate(lessons=Count("pk"), last=Max("completed_on"))
+        .filter(lessons=len(lesson_ids))
     )
+
+
+PERCENT = ExpressionWrapper(100.0 * F("score") / F("max_score"), output_field=FloatField())
+
+
+def _first_of_each(results: QuerySet, *order) -> QuerySet:
+    """The ids of the first result of each learner and lesson, in the given order."""
+    window = Window(RowNumber(), partition_by=[F("learner_id"), F("lesson_id")], order_by=list(order))
+    return results.annotate(rank=window).filter(rank=1).values("pk")
+
+
+def counted_quiz_results(results: QuerySet) -> QuerySet:
+    """The one rule for which quiz results count, out of `results`: only those of held sessions; of a
+    learner's pre-tests of a lesson the first (what they knew before it was first taught), of their
+    post-tests the best (Moodle's default grading: the highest grade; the latest of equal ones). A learner
+    taught a lesson twice, after moving group or centre, so has one pre-test and one post-test that count."""
+    held = results.filter(session__status=HELD)
+    first_pre = _first_of_each(held.filter(kind=QuizResult.Kind.PRE), F("session__date").asc(), F("session_id").asc())
+    best_post = _first_of_each(
+        held.filter(kind=QuizResult.Kind.POST), PERCENT.desc(), F("session__date").desc(), F("session_id").desc()
+    )
+    return QuizResult.objects.filter(Q(pk__in=first_pre) | Q(pk__in=best_post))
+
+
+def quiz_pairs(results: QuerySet) -> QuerySet:
+    """One row per learner and lesson whose counted results (see counted_quiz_results) include both tests:
+    `pre` and `post` in percent, and `day`, the date of the post-test. Gain is post minus pre."""
+    return (
+        counted_quiz_results(results)
+        .order_by()
+        .values("learner_id", "lesson_id")
+        .annotate(
+            pre=Max(Case(When(kind=QuizResult.Kind.PRE, then=PERCENT))),
+            post=Max(Case(When(kind=QuizResult.Kind.POST, then=PERCENT))),
+            day=Max(Case(When(kind=QuizResult.Kind.POST, then=F("session__date")))),
+        )
+        .filter(pre__isnull=False, post__isnull=False)
+    )
+
+
+def average_gain(gains: list[float]) -> float | None:
+    """The average of pre- to post-test gains, in percentage points to one decimal, or None without any."""
+    return round(sum(gains) / len(gains), 1) if gains else None
+
+
+def quiz_gain_by_module(learner_ids, lessons_by_module: dict[int, list[LessonPage]]) -> dict[int, float | None]:
+    """Average pre- to post-test gain, in percentage points, per module, of these learners' counted results
+    (wherever they took the tests). Only learner-lesson pairs with both tests count."""
+    module_of_lesson = {lesson.pk: module_id for module_id, lessons in lessons_by_module.items() for lesson in lessons}
+    gains: dict[int, list[float]] = defaultdict(list)
+    results = QuizResult.objects.filter(learner_id__in=learner_ids, lesson_id__in=module_of_lesson)
+    for row in quiz_pairs(results):
+        gains[module_of_lesson[row["lesson_id"]]].append(row["post"] - row["pre"])
+    return {module_id: average_gain(gains[module_id]) for module_id in lessons_by_module}
 
 
 def members_on(group: Group, day: datetime.date) -> list[Learner]:
@@ -136,18 +204,14 @@ def group_progress_grid(group: Group) -> ProgressGrid:
     periods: dict[int, list[Membership]] = defaultdict(list)
     for membership in memberships:
         periods[membership.learner_id].append(membership)
-    current = {m.learner_id: m.learner for m in memberships if m.left_on is None}
+    current = {m.learner_id: m.learner for m in memberships if m.is_current}
     held = list(Session.objects.filter(group=group, status=HELD).values("id", "lesson_id", "date"))
     present = set(
         Attendance.objects.filter(session__group=group, session__status=HELD, status=PRESENT).values_list(
             "learner_id", "session_id"
         )
     )
-    completed = set(
-        LessonProgress.objects.filter(learner_id__in=current, lesson__in=[lesson.pk for lesson in lessons]).values_list(
-            "learner_id", "lesson_id"
-        )
-    )
+    completed = completed_pairs(list(current), [lesson.pk for lesson in lessons])
     rows = []
     for learner_id, learner in sorted(current.items(), key=lambda item: item[1].code):
         attended_sessions = [s for s in held if any(m.covers(s["date"]) for m in periods[learner_id])]
@@ -173,31 +237,8 @@ def group_progress_grid(group: Group) -> ProgressGrid:
     return ProgressGrid(
         modules=[(module, lessons_by_module[module.pk]) for module in modules],
         rows=rows,
-        gain_by_module=quiz_gain_by_module(group, modules, lessons_by_module),
+        gain_by_module=quiz_gain_by_module(list(current), lessons_by_module),
     )
-
-
-def quiz_gain_by_module(
-    group: Group, modules: list[ModulePage], lessons_by_module: dict[int, list[LessonPage]]
-) -> dict[int, float | None]:
-    """Average pre- to post-test gain, in percentage points, per module, over the group's sessions.
-
-    Only learner-lesson pairs with both a pre-test and a post-test count.
-    """
-    module_of_lesson = {lesson.pk: module_id for module_id, lessons in lessons_by_module.items() for lesson in lessons}
-    scores: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
-    for learner_id, lesson_id, kind, score, maximum in QuizResult.objects.filter(session__group=group).values_list(
-        "learner_id", "lesson_id", "kind", "score", "max_score"
-    ):
-        scores[(learner_id, lesson_id)][kind] = 100 * score / maximum
-    gains: dict[int, list[float]] = defaultdict(list)
-    for (_learner_id, lesson_id), pair in scores.items():
-        if "pre" in pair and "post" in pair and lesson_id in module_of_lesson:
-            gains[module_of_lesson[lesson_id]].append(pair["post"] - pair["pre"])
-    return {
-        module.pk: round(sum(gains[module.pk]) / len(gains[module.pk]), 1) if gains[module.pk] else None
-        for module in modules
-    }
 
 
 @dataclass
@@ -211,49 +252,62 @@ class GroupSummary:
     lessons: int
 
 
+def lesson_ids_by_module_path(module_paths) -> dict[str, list[int]]:
+    """The ids of each module's live lessons, by module path (one query, no page loaded)."""
+    paths = list(module_paths)
+    lesson_ids: dict[str, list[int]] = {path: [] for path in paths}
+    if paths:
+        for path, lesson_id in (
+            LessonPage.objects.live()
+            .annotate(parent_path=Substr("path", 1, Length("path") - LessonPage.steplen))
+            .filter(parent_path__in=paths)
+            .order_by("path")
+            .values_list("parent_path", "pk")
+        ):
+            lesson_ids[path].append(lesson_id)
+    return lesson_ids
+
+
 def group_summaries(groups) -> list[GroupSummary]:
-    """Members, attendance rate and progress for each group, in a fixed number of queries."""
+    """Members, attendance rate and progress for each group, in a fixed number of queries.
+
+    Progress is the share of (current member, lesson of the group's modules) pairs completed, wherever the
+    member completed the lesson: the same rule as the progress grid's "completed" cells.
+    """
     groups = list(groups.select_related("centre").order_by("centre__name", "name"))
     ids = [g.pk for g in groups]
-    members = dict(
-        Membership.objects.filter(group_id__in=ids, left_on__isnull=True)
-        .values("group_id")
-        .annotate(n=Count("id"))
-        .values_list("group_id", "n")
-    )
+    members: dict[int, list[int]] = defaultdict(list)
+    for group_id, learner_id in (
+        Membership.objects.current().filter(group_id__in=ids).values_list("group_id", "learner_id")
+    ):
+        members[group_id].append(learner_id)
     attendance = {
         row["session__group_id"]: row
         for row in Attendance.objects.filter(session__group_id__in=ids, session__status=HELD)
         .values("session__group_id")
         .annotate(total=Count("id"), present=Count("id", filter=Q(status=PRESENT)))
     }
-    lesson_count: dict[int, int] = defaultdict(int)
-    per_module = lesson_counts(
-        GroupModule.objects.filter(group_id__in=ids).order_by().values_list("module__path", flat=True).distinct()
-    )
-    for group_id, path in GroupModule.objects.filter(group_id__in=ids).values_list("group_id", "module__path"):
-        lesson_count[group_id] += per_module.get(path, 0)
-    completed = dict(
-        LessonProgress.objects.filter(
-            session__group_id__in=ids,
-            learner__memberships__group_id=F("session__group_id"),
-            learner__memberships__left_on__isnull=True,
-        )
-        .values("session__group_id")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("session__group_id", "n")
+    followed = list(GroupModule.objects.filter(group_id__in=ids).values_list("group_id", "module__path"))
+    per_module = lesson_ids_by_module_path({path for _group_id, path in followed})
+    lessons: dict[int, list[int]] = defaultdict(list)
+    for group_id, path in followed:
+        lessons[group_id] += per_module[path]
+    completed = completed_pairs(
+        {lid for learner_ids in members.values() for lid in learner_ids},
+        {lid for lesson_ids in per_module.values() for lid in lesson_ids},
     )
     summaries = []
     for group in groups:
         row = attendance.get(group.pk, {"total": 0, "present": 0})
-        possible = members.get(group.pk, 0) * lesson_count[group.pk]
+        group_lessons, group_members = lessons[group.pk], members[group.pk]
+        done = sum(1 for lid in group_members for lesson_id in group_lessons if (lid, lesson_id) in completed)
         summaries.append(
             GroupSummary(
                 group=group,
-                members=members.get(group.pk, 0),
+                members=len(group_members),
                 attendance_rate=_rate(row["present"], row["total"]),
-                progress=_rate(completed.get(group.pk, 0), possible),
-                lessons=lesson_count[group.pk],
+                progress=_rate(done, len(group_members) * len(group_lessons)),
+                lessons=len(group_lessons),
             )
         )
     return summaries
@@ -276,9 +330,9 @@ def learners_missing_recent_sessions(groups, count: int = 3) -> list[tuple[Learn
     pairs = {(row["learner_id"], row["session__group_id"]) for row in rows}
     if not pairs:
         return []
-    open_memberships = Membership.objects.filter(
-        learner_id__in={lid for lid, _ in pairs}, left_on__isnull=True
-    ).select_related("learner", "group")
+    open_memberships = (
+        Membership.objects.current().filter(learner_id__in={lid for lid, _ in pairs}).select_related("learner", "group")
+    )
     return sorted(
         ((m.learner, m.group) for m in open_memberships if (m.learner_id, m.group_id) in pairs),
         key=lambda pair: (pair[1].name, pair[0].code),
@@ -297,6 +351,16 @@ def sessions_between(groups, start: datetime.date, end: datetime.date):
 
 
 @dataclass
+class ModuleLearning:
+    """A learner's learning in one module: lessons completed (of how many) and pre- to post-test gain."""
+
+    module: ModulePage
+    completed: list[LessonProgress]
+    lessons: int
+    gain: float | None
+
+
+@dataclass
 class LearnerRecord:
     """Everything the programme knows about a learner's learning."""
 
@@ -312,6 +376,7 @@ class LearnerRecord:
     placements: list[JobPlacement] = field(default_factory=list)
     school_enrolments: list[SchoolEnrolment] = field(default_factory=list)
     transfers: list[CentreTransfer] = field(default_factory=list)
+    modules: list[ModuleLearning] = field(default_factory=list)
 
 
 def learner_record(learner: Learner) -> LearnerRecord:
@@ -324,9 +389,7 @@ def learner_record(learner: Learner) -> LearnerRecord:
         .order_by("-session__date")
     )
     present = [a for a in attendance if a.status == PRESENT]
-    progress = list(LessonProgress.objects.filter(learner=learner).select_related("lesson").order_by("lesson__path"))
-    module_paths = {p.lesson.module_path for p in progress}
-    modules = {m.path: m for m in ModulePage.objects.filter(path__in=module_paths)}
+    progress = list(lessons_completed(learner_ids=[learner.pk]).select_related("lesson").order_by("lesson__path"))
     by_module: dict[str, list[LessonProgress]] = defaultdict(list)
     for item in progress:
         by_module[item.lesson.module_path].append(item)
@@ -335,6 +398,10 @@ def learner_record(learner: Learner) -> LearnerRecord:
         .select_related("lesson", "session")
         .order_by("-session__date", "kind")
     )
+    module_paths = set(by_module) | {result.lesson.module_path for result in results}
+    modules = {m.path: m for m in ModulePage.objects.filter(path__in=module_paths).order_by("path")}
+    lessons = lessons_of_modules(list(modules.values()))
+    gains = quiz_gain_by_module([learner.pk], lessons)
     return LearnerRecord(
         learner=learner,
         memberships=memberships,
@@ -348,4 +415,8 @@ def learner_record(learner: Learner) -> LearnerRecord:
         placements=list(learner.job_placements.select_related("trade", "recorded_by")),
         school_enrolments=list(learner.school_enrolments.select_related("recorded_by")),
         transfers=list(learner.transfers.select_related("from_centre", "to_centre", "recorded_by")),
+        modules=[
+            ModuleLearning(module, by_module.get(path, []), len(lessons[module.pk]), gains[module.pk])
+            for path, module in modules.items()
+        ],
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from courses import selectors as course_selectors
-from courses.models import Attendance, LessonProgress, ModulePage, QuizResult, Session
+from courses.models import Attendance, ModulePage, QuizResult, Session
 from learners.models import Learner
 from peer_educators.models import ActivityLog, EligibilitySettings, PeerEducator, Project, ProjectMember
 
@@ -57,72 +57,79 @@ def _age(learner: Learner, today: datetime.date) -> int | None:
     return AGE_BAND_MINIMUM.get(learner.age_band)
 
 
+@dataclass
+class _Records:
+    """What eligibility reads about many learners at once (a fixed number of queries)."""
+
+    completed: set[tuple[int, int]]  # (learner, lesson) completed
+    attendance: dict[int, tuple[int, int]]  # learner -> (present, recorded) at held sessions
+    post_tests: dict[int, list[float]]  # learner -> the counted post-test % of each lesson
+
+
+def _records_of(ids: list[int], lesson_ids: set[int]) -> _Records:
+    attendance = {
+        learner_id: (present, total)
+        for learner_id, total, present in Attendance.objects.filter(
+            learner_id__in=ids, session__status=Session.Status.HELD
+        )
+        .values("learner_id")
+        .annotate(total=Count("id"), present=Count("id", filter=Q(status=Attendance.Status.PRESENT)))
+        .values_list("learner_id", "total", "present")
+    }
+    post_tests: dict[int, list[float]] = defaultdict(list)
+    counted = course_selectors.counted_quiz_results(
+        QuizResult.objects.filter(learner_id__in=ids, lesson_id__in=lesson_ids, kind=QuizResult.Kind.POST)
+    )
+    for learner_id, score, maximum in counted.values_list("learner_id", "score", "max_score"):
+        post_tests[learner_id].append(100 * score / maximum)
+    return _Records(course_selectors.completed_pairs(ids, lesson_ids), attendance, post_tests)
+
+
+def _assess(learner: Learner, rule: EligibilitySettings, lessons_by_module: dict, records: _Records) -> Eligibility:
+    """One learner's eligibility: each condition of the rule that is not met, in plain words."""
+    result = Eligibility(learner=learner, age=_age(learner, timezone.localdate()))
+    if result.age is None or result.age < rule.min_age:
+        result.missing.append(
+            _("age %(age)s, needs %(min)s")
+            % {"age": result.age if result.age is not None else "?", "min": rule.min_age}
+        )
+    for module, lessons in lessons_by_module.values():
+        left = sum(1 for lesson in lessons if (learner.pk, lesson.pk) not in records.completed)
+        if left:
+            result.missing.append(
+                _("%(left)s of %(total)s lessons of %(module)s still to complete")
+                % {"left": left, "total": len(lessons), "module": module.title}
+            )
+    present, total = records.attendance.get(learner.pk, (0, 0))
+    if total:
+        result.attendance_rate = round(100 * present / total)
+    if result.attendance_rate is None or result.attendance_rate < rule.min_attendance_rate:
+        rate = f"{result.attendance_rate}%" if result.attendance_rate is not None else _("not recorded")
+        result.missing.append(
+            _("attendance %(rate)s, needs %(min)s%%") % {"rate": rate, "min": rule.min_attendance_rate}
+        )
+    scores = records.post_tests[learner.pk]
+    if scores:
+        result.post_test = round(sum(scores) / len(scores))
+    if result.post_test is None or result.post_test < rule.min_post_test:
+        score = f"{result.post_test}%" if result.post_test is not None else _("not taken")
+        result.missing.append(_("post-test %(score)s, needs %(min)s%%") % {"score": score, "min": rule.min_post_test})
+    return result
+
+
 def eligibility_of_learners(learners, *, rule: EligibilitySettings | None = None) -> list[Eligibility]:
-    """Eligibility of each learner under the rule, with a plain-language line per missing condition."""
+    """Eligibility of each learner under the rule, with a plain-language line per missing condition.
+
+    Lessons completed and post-tests follow the rules of courses.selectors (completed anywhere; the best
+    post-test of each lesson in held sessions); the attendance rate counts every held session recorded."""
     learners = list(learners)
     rule = rule or eligibility_rule()
     modules = required_modules(rule)
-    lessons_by_module = course_selectors.lessons_of_modules(modules)
-    lesson_ids = {lesson.pk for lessons in lessons_by_module.values() for lesson in lessons}
-    ids = [learner.pk for learner in learners]
-    completed = defaultdict(set)
-    for learner_id, lesson_id in LessonProgress.objects.filter(
-        learner_id__in=ids, lesson_id__in=lesson_ids
-    ).values_list("learner_id", "lesson_id"):
-        completed[learner_id].add(lesson_id)
-    attendance = {
-        row["learner_id"]: row
-        for row in Attendance.objects.filter(learner_id__in=ids, session__status=Session.Status.HELD)
-        .values("learner_id")
-        .annotate(total=Count("id"), present=Count("id", filter=Q(status=Attendance.Status.PRESENT)))
-    }
-    best_post: dict[int, dict[int, float]] = defaultdict(dict)  # learner -> lesson -> best post-test %
-    for learner_id, lesson_id, score, maximum in QuizResult.objects.filter(
-        learner_id__in=ids, lesson_id__in=lesson_ids, kind=QuizResult.Kind.POST
-    ).values_list("learner_id", "lesson_id", "score", "max_score"):
-        scores = best_post[learner_id]
-        scores[lesson_id] = max(scores.get(lesson_id, 0), 100 * score / maximum)
-    today = timezone.localdate()
-    results = []
-    for learner in learners:
-        result = Eligibility(learner=learner, age=_age(learner, today))
-        if result.age is None or result.age < rule.min_age:
-            result.missing.append(
-                _("age %(age)s, needs %(min)s")
-                % {"age": result.age if result.age is not None else "?", "min": rule.min_age}
-            )
-        for module in modules:
-            lessons = lessons_by_module[module.pk]
-            left = sum(1 for lesson in lessons if lesson.pk not in completed[learner.pk])
-            if left:
-                result.missing.append(
-                    _("%(left)s of %(total)s lessons of %(module)s still to complete")
-                    % {"left": left, "total": len(lessons), "module": module.title}
-                )
-        row = attendance.get(learner.pk)
-        if row and row["total"]:
-            result.attendance_rate = round(100 * row["present"] / row["total"])
-        if result.attendance_rate is None or result.attendance_rate < rule.min_attendance_rate:
-            result.missing.append(
-                _("attendance %(rate)s, needs %(min)s%%")
-                % {
-                    "rate": f"{result.attendance_rate}%" if result.attendance_rate is not None else _("not recorded"),
-                    "min": rule.min_attendance_rate,
-                }
-            )
-        scores = list(best_post[learner.pk].values())
-        if scores:
-            result.post_test = round(sum(scores) / len(scores))
-        if result.post_test is None or result.post_test < rule.min_post_test:
-            result.missing.append(
-                _("post-test %(score)s, needs %(min)s%%")
-                % {
-                    "score": f"{result.post_test}%" if result.post_test is not None else _("not taken"),
-                    "min": rule.min_post_test,
-                }
-            )
-        results.append(result)
-    return results
+    lessons = course_selectors.lessons_of_modules(modules)
+    by_module = {module.pk: (module, lessons[module.pk]) for module in modules}
+    lesson_ids = {lesson.pk for module_lessons in lessons.values() for lesson in module_lessons}
+    records = _records_of([learner.pk for learner in learners], lesson_ids)
+    return [_assess(learner, rule, by_module, records) for learner in learners]
 
 
 def eligibility_of(learner: Learner) -> Eligibility:
@@ -185,11 +192,8 @@ def active_citizen_places(centres=None, *, start: datetime.date | None = None, e
         places = places.filter(project__completed_on__lte=end)
     # Only the team members' progress is read: the teams are small, the progress table is not.
     trained = (
-        LessonProgress.objects.filter(lesson_id__in=lesson_ids, learner_id__in=places.values("learner_id"))
-        .order_by()
-        .values("learner_id")
-        .annotate(lessons=Count("pk"))  # one progress row per learner and lesson
-        .filter(lessons=len(lesson_ids))
+        course_selectors.learners_who_completed(lesson_ids)
+        .filter(learner_id__in=places.values("learner_id"))
         .values("learner_id")
     )
     return places.filter(learner_id__in=trained)

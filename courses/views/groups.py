@@ -222,7 +222,6 @@ def learner_record(request, code):
         code=code,
     )
     record = selectors.learner_record(learner)
-    lessons = selectors.lessons_of_modules([module for module, _items in record.progress_by_module])
     today = timezone.localdate()
     return render(
         request,
@@ -231,9 +230,6 @@ def learner_record(request, code):
             "learner": learner,
             "record": record,
             "age": learner.age_on(today),
-            "progress": [
-                (module, items, len(lessons.get(module.pk, []))) for module, items in record.progress_by_module
-            ],
             "can_manage": access.can_manage_centre(request.user, learner.centre_id),
         },
     )

@@ -208,6 +208,11 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.learner} in {self.group}"
 
+    @property
+    def is_current(self) -> bool:
+        """Still open: the same rule as `Membership.objects.current()`, for a row already loaded."""
+        return self.left_on is None
+
     def covers(self, day) -> bool:
-        """True when the learner was a member on that day."""
+        """True when the learner was a member on that day: the same rule as `Membership.objects.on(day)`."""
         return self.joined_on <= day and (self.left_on is None or day <= self.left_on)

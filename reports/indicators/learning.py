@@ -8,20 +8,16 @@ from typing import ClassVar, NamedTuple
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
-    ExpressionWrapper,
     F,
-    FloatField,
-    Max,
     Q,
     QuerySet,
-    When,
 )
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Attendance, LessonProgress, ModulePage, QuizResult, Session
+from courses.models import Attendance, ModulePage, QuizResult, Session
+from courses.selectors import learners_who_completed, quiz_pairs
 from learners.models import (
     CentreTransfer,
 )
@@ -116,13 +112,9 @@ class ModuleCompletion(ModuleIndicator):
         """One row per child who completed the module in the period (their last lesson's day as `last`),
         among the learners now at the chosen centres and those who ever moved."""
         return (
-            LessonProgress.objects.filter(lesson_id__in=self.lesson_ids)
+            learners_who_completed(self.lesson_ids)
             .filter(Q(learner__centre_id__in=scope.centre_ids) | Q(learner_id__in=list(moves)))
-            .order_by()
-            .values("learner_id")
-            # One progress row per learner and lesson, so counting rows counts lessons.
-            .annotate(lessons=Count("pk"), last=Max("completed_on"))
-            .filter(lessons=len(self.lesson_ids), last__gte=scope.start, last__lte=scope.end)
+            .filter(last__gte=scope.start, last__lte=scope.end)
         )
 
     def completions(self, scope: Scope) -> list[Completion]:
@@ -323,23 +315,13 @@ class QuizGain(ModuleIndicator):
     label_text: ClassVar[str] = _("Pre- to post-test gain, “%(module)s”")
     definition_text: ClassVar[str] = _(
         "For each learner and lesson of this module with both a pre-test and a post-test in sessions held in "
-        "the period, the post-test score minus the pre-test score, in percentage points, averaged."
+        "the period, the best post-test score minus the first pre-test score, in percentage points, averaged."
     )
 
     def pairs(self, scope: Scope) -> QuerySet:
-        """One row per learner and lesson with both tests: pre and post in percent, the post-test's day."""
-        percent = ExpressionWrapper(100.0 * F("score") / F("max_score"), output_field=FloatField())
-        return (
-            QuizResult.objects.filter(lesson_id__in=self.lesson_ids, session__in=held_sessions(scope))
-            .order_by()
-            .values("learner_id", "lesson_id")
-            .annotate(
-                pre=Max(Case(When(kind=QuizResult.Kind.PRE, then=percent))),
-                post=Max(Case(When(kind=QuizResult.Kind.POST, then=percent))),
-                day=Max(Case(When(kind=QuizResult.Kind.POST, then=F("session__date")))),
-            )
-            .filter(pre__isnull=False, post__isnull=False)
-        )
+        """One row per learner and lesson with both counted tests in the period (the rule of
+        courses.selectors.counted_quiz_results): pre and post in percent, the post-test's day."""
+        return quiz_pairs(QuizResult.objects.filter(lesson_id__in=self.lesson_ids, session__in=held_sessions(scope)))
 
     def figure(self, scope: Scope) -> Figure:
         """The average gain overall, by sex, by age band and by month of the post-test (one query: the

@@ -143,7 +143,8 @@ class ProgressGridTests(SelectorWorld):
         assert grid.gain_by_module == {self.module.pk: 50.0, self.other_module.pk: None}
 
     def test_without_quiz_results_there_is_no_gain(self):
-        gains = selectors.quiz_gain_by_module(self.group, [self.module], selectors.lessons_of_modules([self.module]))
+        members = selectors.member_ids_on(self.group, factories.days_ago(0))
+        gains = selectors.quiz_gain_by_module(members, selectors.lessons_of_modules([self.module]))
         assert gains == {self.module.pk: None}
 
 
