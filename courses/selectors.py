@@ -51,6 +51,16 @@ def lessons_of_modules(modules: list[ModulePage]) -> dict[int, list[LessonPage]]
     return lessons
 
 
+def lesson_ids_of(modules) -> list[int]:
+    """The ids of the live lessons of these modules, in tree order (one query)."""
+    return [lesson.pk for lessons in lessons_of_modules(list(modules)).values() for lesson in lessons]
+
+
+def topic_lesson_ids(topic_slug: str) -> list[int]:
+    """The ids of the live lessons of the live modules of a topic (for example "self-protection")."""
+    return lesson_ids_of(ModulePage.objects.live().filter(topic__slug=topic_slug).order_by("path"))
+
+
 def group_follows_lesson(group: Group, lesson: LessonPage) -> bool:
     """True when the lesson belongs to a module the group follows."""
     return GroupModule.objects.filter(group=group, module__path=lesson.module_path).exists()

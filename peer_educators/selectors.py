@@ -145,19 +145,16 @@ def candidates(centres) -> list[Eligibility]:
     child of a centre would make the page slow.
     """
     rule = eligibility_rule()
-    lesson_ids = [
-        lesson.pk
-        for lessons in course_selectors.lessons_of_modules(required_modules(rule)).values()
-        for lesson in lessons
-    ]
+    lesson_ids = course_selectors.lesson_ids_of(required_modules(rule))
     on_pathway = Q(peer_educator__status__in=[PeerEducator.Status.NOMINATED, PeerEducator.Status.IN_TRAINING])
     old_enough = Q(birth_year__lte=timezone.localdate().year - rule.min_age) | Q(
         age_band__in=[band for band, youngest in AGE_BAND_MINIMUM.items() if youngest >= rule.min_age]
     )
     not_started = Q(peer_educator__isnull=True)
+    started = course_selectors.lessons_completed(lesson_ids=lesson_ids).values("learner_id")
     learners = (
         Learner.objects.filter(centre__in=centres, status=Learner.Status.ACTIVE)
-        .filter(on_pathway | (not_started & (old_enough | Q(progress__lesson_id__in=lesson_ids))))
+        .filter(on_pathway | (not_started & (old_enough | Q(pk__in=started))))
         .distinct()
         .select_related("centre")
         .order_by("code")
@@ -179,8 +176,7 @@ def project_reach(projects) -> dict[int, dict[str, int]]:
 def active_citizen_places(centres=None, *, start: datetime.date | None = None, end: datetime.date | None = None):
     """Team places on projects completed in the period (all time when no period is given) held by youth who
     completed every lesson of the active-citizenship module(s). Returns a ProjectMember queryset."""
-    modules = list(ModulePage.objects.live().filter(topic__slug=CITIZENSHIP_TOPIC))
-    lesson_ids = [lesson.pk for lessons in course_selectors.lessons_of_modules(modules).values() for lesson in lessons]
+    lesson_ids = course_selectors.topic_lesson_ids(CITIZENSHIP_TOPIC)
     if not lesson_ids:
         return ProjectMember.objects.none()
     places = ProjectMember.objects.filter(project__status=Project.Status.COMPLETED)

@@ -14,7 +14,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from courses import selectors as course_selectors
-from courses.models import Attendance, ModulePage
+from courses.models import Attendance
 from learners.models import (
     Centre,
     CommunityGroup,
@@ -188,10 +188,7 @@ class SelfProtectionSpaces:
 
     def sessions(self, scope: Scope) -> QuerySet:
         """Self-protection sessions held at Child Friendly Spaces in the scope."""
-        modules = list(ModulePage.objects.live().filter(topic__slug=SELF_PROTECTION_TOPIC))
-        lesson_ids = [
-            lesson.pk for lessons in course_selectors.lessons_of_modules(modules).values() for lesson in lessons
-        ]
+        lesson_ids = course_selectors.topic_lesson_ids(SELF_PROTECTION_TOPIC)
         return held_sessions(scope).filter(group__centre__kind=Centre.Kind.CFS, lesson_id__in=lesson_ids)
 
     def figure(self, scope: Scope) -> Figure:
