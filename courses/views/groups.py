@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from courses import selectors
-from courses.forms.groups import GroupForm, LessonPlanForm, ModulePlanForm, add_service_error
+from courses.forms.groups import GroupForm, LessonPlanForm, ModulePlanForm
 from courses.models import Attendance, Session
 from learners.models import Membership
 from lms import access, roles
@@ -103,11 +102,8 @@ def _group_form_page(request, group=None):
     """Show the group form, and on a valid POST create or update the group through the services."""
     form = GroupForm(request.POST or None, user=request.user, group=group, initial=_group_initial(request, group))
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = form.submit(acting_user=request.user)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
+        saved = form.submit(acting_user=request.user)
+        if saved is not None:
             if group is None:
                 messages.success(request, _("Group %(name)s created.") % {"name": saved.name})
             else:
@@ -192,11 +188,8 @@ def sessions_plan(request, group_id):
     module_form = ModulePlanForm(posted if which == "module" else None, group=group, prefix="module")
     form = {"lesson": lesson_form, "module": module_form}.get(which)
     if form is not None and form.is_valid():
-        try:
-            planned = form.submit(acting_user=request.user)
-        except ValidationError as error:
-            add_service_error(form, error, rename={"date": "first_date"} if which == "module" else None)
-        else:
+        planned = form.submit(acting_user=request.user)
+        if planned is not None:
             if planned:
                 message = ngettext("%(count)d session planned.", "%(count)d sessions planned.", planned) % {
                     "count": planned

@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from learners.forms import ServiceForm, date_field, with_blank
 from learners.models import Centre, Learner, Membership
 from lms import access
+from lms.forms import ServiceForm, date_field, with_blank
 from peer_educators import services
 from peer_educators.models import ActivityLog, PeerEducator, PlannedActivity, Project
 
