@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,8 +14,7 @@ from django.utils.translation import ngettext
 
 from courses import selectors
 from courses.forms.groups import GroupForm, LessonPlanForm, ModulePlanForm
-from courses.models import Attendance, Session
-from learners.models import Membership
+from learners import selectors as learner_selectors
 from lms import access, roles
 
 UPCOMING_DAYS = 7
@@ -43,11 +41,7 @@ def dashboard(request):
             groups = groups.filter(centre=centre)
     today = timezone.localdate()
     upcoming = list(selectors.sessions_between(groups, today, today + datetime.timedelta(days=UPCOMING_DAYS)))
-    to_record = list(
-        selectors.sessions_between(
-            groups, today - datetime.timedelta(days=TO_RECORD_DAYS), today - datetime.timedelta(days=1)
-        ).filter(status=Session.Status.PLANNED)
-    )
+    to_record = selectors.sessions_to_record(groups, today, days=TO_RECORD_DAYS)
     sections = [
         {
             "title": _("Today, %(day)s") % {"day": date_format(today, "l j F")},
@@ -146,16 +140,8 @@ def group_detail(request, group_id):
         access.groups_visible_to(request.user).select_related("centre", "facilitator"), pk=group_id
     )
     can_manage = access.can_manage_centre(request.user, group.centre_id)
-    members = list(
-        Membership.objects.filter(group=group, left_on__isnull=True).select_related("learner").order_by("learner__code")
-    )
-    sessions = list(
-        Session.objects.filter(group=group)
-        .select_related("lesson")
-        .annotate(present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT)))
-        .order_by("date", "id")
-    )
-    held = [s for s in sessions if s.status == Session.Status.HELD][::-1]
+    members = learner_selectors.current_members(group)
+    sessions = selectors.group_sessions(group)
     return render(
         request,
         "courses/group_detail.html",
@@ -164,10 +150,10 @@ def group_detail(request, group_id):
             "can_manage": can_manage,
             "members": members,
             "modules": selectors.group_modules(group),
-            "planned": [s for s in sessions if s.status == Session.Status.PLANNED],
-            "held": held[:HELD_SHOWN],
-            "held_count": len(held),
-            "cancelled": [s for s in sessions if s.status == Session.Status.CANCELLED][::-1][:HELD_SHOWN],
+            "planned": sessions.planned,
+            "held": sessions.held[:HELD_SHOWN],
+            "held_count": len(sessions.held),
+            "cancelled": sessions.cancelled[:HELD_SHOWN],
             "today": timezone.localdate(),
         },
     )
@@ -177,9 +163,7 @@ def group_detail(request, group_id):
 def sessions_plan(request, group_id):
     """Plan one lesson on a date, or a whole module on a regular schedule."""
     group = get_object_or_404(access.groups_managed_by(request.user).select_related("centre"), pk=group_id)
-    modules = selectors.group_modules(group)
-    lessons = selectors.lessons_of_modules(modules)
-    module_lessons = [(module, lessons[module.pk]) for module in modules]
+    module_lessons = selectors.group_module_lessons(group)
     posted = request.POST if request.method == "POST" else None
     which = request.POST.get("plan") if posted else None
     lesson_form = LessonPlanForm(
@@ -215,7 +199,6 @@ def learner_record(request, code):
         code=code,
     )
     record = selectors.learner_record(learner)
-    lessons = selectors.lessons_of_modules([module for module, _items in record.progress_by_module])
     today = timezone.localdate()
     return render(
         request,
@@ -224,9 +207,7 @@ def learner_record(request, code):
             "learner": learner,
             "record": record,
             "age": learner.age_on(today),
-            "progress": [
-                (module, items, len(lessons.get(module.pk, []))) for module, items in record.progress_by_module
-            ],
+            "progress": selectors.record_progress(record),
             "can_manage": access.can_manage_centre(request.user, learner.centre_id),
         },
     )

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from learners import services
+from learners import selectors, services
 from learners.models import Centre, Group, Learner, Membership
 from lms import access
 from lms.forms import ServiceForm, date_field, with_blank
@@ -129,7 +129,7 @@ class LearnerMoveForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.learner = learner
         managed = access.groups_managed_by(user).filter(centre=learner.centre_id)
-        current = managed.filter(memberships__learner=learner, memberships__left_on__isnull=True).distinct()
+        current = selectors.current_groups_of(learner, managed)
         self.fields["from_group"].queryset = current
         self.fields["to_group"].queryset = managed.filter(is_active=True).exclude(pk__in=current.values("pk"))
         only = list(current[:2])
@@ -164,8 +164,7 @@ class MembersAddForm(ServiceForm):
 
     def candidates(self):
         """Active learners of the centre who are not current members, for the checklist."""
-        current = Membership.objects.filter(group=self.group, left_on__isnull=True).values("learner_id")
-        return Learner.objects.filter(centre=self.group.centre_id, status=Learner.Status.ACTIVE).exclude(pk__in=current)
+        return selectors.membership_candidates(self.group)
 
     def chosen_ids(self) -> set[str]:
         """The learner ids ticked in the submitted data, to keep them ticked when the form is shown again."""
