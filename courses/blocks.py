@@ -106,6 +106,10 @@ class FacilitatorNoteBlock(blocks.StructBlock):
 
     text = TextBlock(label=_("Note"))
 
+    def get_searchable_content(self, value):
+        """Nothing: the site search serves visitors and learners, who must not find facilitators' notes."""
+        return []
+
     class Meta:
         icon = "warning"
         label = _("Facilitator note")
@@ -175,6 +179,10 @@ class AnswerBlock(blocks.StructBlock):
 
     text = blocks.CharBlock(label=_("Answer"), max_length=250)
     correct = blocks.BooleanBlock(label=_("Correct"), required=False)
+
+    def get_searchable_content(self, value):
+        """Nothing: answers stay out of the site search, so it cannot tell which one is correct."""
+        return []
 
 
 class QuestionBlock(blocks.StructBlock):

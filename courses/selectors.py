@@ -430,3 +430,59 @@ def learner_record(learner: Learner) -> LearnerRecord:
             for path, module in modules.items()
         ],
     )
+
+
+# --- Reads that the facilitators' pages make (dashboard, group page, planning, session pages, record) ---
+
+
+def sessions_to_record(groups, today: datetime.date, *, days: int) -> list[Session]:
+    """Planned sessions of the groups in the `days` before today that still have no attendance, oldest first."""
+    start, end = today - datetime.timedelta(days=days), today - datetime.timedelta(days=1)
+    return list(sessions_between(groups, start, end).filter(status=Session.Status.PLANNED))
+
+
+@dataclass
+class GroupSessions:
+    """A group's sessions by status, each with its number of learners present: planned ones soonest first,
+    held and cancelled ones newest first."""
+
+    planned: list[Session]
+    held: list[Session]
+    cancelled: list[Session]
+
+
+def group_sessions(group: Group) -> GroupSessions:
+    """Every session of a group with its lesson and number present, sorted by status (one query)."""
+    sessions = list(
+        Session.objects.filter(group=group)
+        .select_related("lesson")
+        .annotate(present=Count("attendance", filter=Q(attendance__status=PRESENT)))
+        .order_by("date", "id")
+    )
+    return GroupSessions(
+        planned=[s for s in sessions if s.status == Session.Status.PLANNED],
+        held=[s for s in sessions if s.status == HELD][::-1],
+        cancelled=[s for s in sessions if s.status == Session.Status.CANCELLED][::-1],
+    )
+
+
+def group_module_lessons(group: Group) -> list[tuple[ModulePage, list[LessonPage]]]:
+    """The modules a group follows, in its order, each with its live lessons (two queries)."""
+    modules = group_modules(group)
+    lessons = lessons_of_modules(modules)
+    return [(module, lessons[module.pk]) for module in modules]
+
+
+def module_of(lesson: LessonPage) -> ModulePage | None:
+    """The module a lesson belongs to (its parent page)."""
+    return ModulePage.objects.filter(path=lesson.module_path).first()
+
+
+def attendance_recorded(session: Session) -> dict[int, str]:
+    """The attendance recorded for a session: status by learner id (empty before it is recorded)."""
+    return dict(Attendance.objects.filter(session=session).values_list("learner_id", "status"))
+
+
+def quiz_results_of(session: Session) -> list[QuizResult]:
+    """The pre- and post-test scores recorded at a session."""
+    return list(QuizResult.objects.filter(session=session))

@@ -8,15 +8,25 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from courses import selectors as course_selectors
 from courses.models import Attendance, ModulePage, QuizResult, Session
-from learners.models import Learner
-from peer_educators.models import ActivityLog, EligibilitySettings, PeerEducator, Project, ProjectMember
+from learners.models import Group, Learner, Membership
+from lms import access
+from peer_educators.models import (
+    ActivityLog,
+    ActivityPhoto,
+    EligibilitySettings,
+    Observation,
+    PeerEducator,
+    Project,
+    ProjectMember,
+)
 
 PEER_TOPIC = "peer-education"
 CITIZENSHIP_TOPIC = "active-citizenship"
@@ -200,3 +210,180 @@ def active_citizens(centres=None, *, start: datetime.date | None = None, end: da
     project completed in the period (all time when no period is given). Returns a Learner queryset."""
     places = active_citizen_places(centres, start=start, end=end)
     return Learner.objects.filter(pk__in=places.values("learner_id")).order_by("code")
+
+
+# --- Reads that the pathway, peer-area and project pages make ---
+
+
+def _sessions_run_counts(user_ids) -> dict[int, int]:
+    """Held sessions delivered by each account, in one query."""
+    rows = (
+        Session.objects.filter(status=Session.Status.HELD, delivered_by__in=user_ids)
+        .values("delivered_by")
+        .annotate(count=Count("id"))
+    )
+    return {row["delivered_by"]: row["count"] for row in rows}
+
+
+def _groups_led(user_ids) -> dict[int, list[Group]]:
+    """The groups each account leads as a peer educator, in one query."""
+    groups = defaultdict(list)
+    for group in Group.objects.filter(peer_leader__in=user_ids).order_by("name"):
+        groups[group.peer_leader_id].append(group)
+    return groups
+
+
+def peer_list_rows(peers) -> list[dict]:
+    """One row per peer educator (by centre name, then learner code): the peer educator with their centre,
+    mentor and number of observations, the held sessions they ran and the groups they lead (three queries)."""
+    peers = list(
+        peers.select_related("learner__centre", "mentor")
+        .annotate(observation_count=Count("observations"))
+        .order_by("learner__centre__name", "learner__code")
+    )
+    user_ids = [peer.user_id for peer in peers if peer.user_id]
+    runs, groups = _sessions_run_counts(user_ids), _groups_led(user_ids)
+    return [
+        {"peer": peer, "sessions_run": runs.get(peer.user_id, 0), "groups": groups.get(peer.user_id, [])}
+        for peer in peers
+    ]
+
+
+@dataclass
+class PeerRecord:
+    """What a peer educator's page shows besides the peer educator: their pathway history, the groups they
+    lead, the latest held sessions they ran (with how many in all) and their mentor's observations."""
+
+    history: list = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
+    sessions_count: int = 0
+    observations: list[Observation] = field(default_factory=list)
+
+
+def peer_record(peer: PeerEducator, *, sessions_shown: int) -> PeerRecord:
+    """A peer educator's history, groups led, latest `sessions_shown` held sessions (newest first, each with
+    its number present) and observations."""
+    record = PeerRecord(
+        history=list(peer.status_changes.select_related("changed_by")),
+        observations=list(peer.observations.select_related("observer", "session__group", "session__lesson")),
+    )
+    if peer.user_id:
+        record.groups = list(Group.objects.filter(peer_leader=peer.user_id).order_by("name"))
+        held = Session.objects.filter(status=Session.Status.HELD, delivered_by=peer.user_id)
+        record.sessions_count = held.count()
+        record.sessions = list(
+            held.select_related("group", "lesson")
+            .annotate(present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT)))
+            .order_by("-date", "-id")[:sessions_shown]
+        )
+    return record
+
+
+LESSON_DEFERRED = ("lesson__body", "lesson__objectives", "lesson__materials")
+
+
+@dataclass
+class GroupCard:
+    """What the peer educator's home shows about one group they lead."""
+
+    group: Group
+    members: list[Learner]
+    next_session: Session | None = None
+    to_record: list[Session] = field(default_factory=list)
+    recent: list[Session] = field(default_factory=list)
+
+
+def group_cards(groups, today: datetime.date, *, recent_days: int, recent_shown: int) -> list[GroupCard]:
+    """The groups, by name, each with its members on the day (code and first name only), its next session,
+    its past sessions still to record and its latest `recent_shown` held sessions of the last `recent_days`
+    days (three queries)."""
+    memberships = (
+        Membership.objects.on(today)
+        .select_related("learner")
+        .only("group", "learner__code", "learner__first_name")  # code and first name, nothing else
+        .order_by("learner__code")
+    )
+    sessions = (
+        Session.objects.filter(date__gte=today - datetime.timedelta(days=recent_days))
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("lesson")
+        .defer(*LESSON_DEFERRED)
+        .order_by("date", "id")
+    )
+    groups = (
+        groups.select_related("centre")
+        .prefetch_related(
+            Prefetch("memberships", queryset=memberships, to_attr="current_memberships"),
+            Prefetch("sessions", queryset=sessions, to_attr="window_sessions"),
+        )
+        .order_by("name")
+    )
+    cards = []
+    for group in groups:
+        card = GroupCard(group=group, members=[m.learner for m in group.current_memberships])
+        for session in group.window_sessions:
+            if session.status == Session.Status.HELD:
+                card.recent.insert(0, session)
+            elif session.date < today:
+                card.to_record.append(session)
+            elif card.next_session is None:
+                card.next_session = session
+        card.recent = card.recent[:recent_shown]
+        cards.append(card)
+    return cards
+
+
+def observations_of_peer(user):
+    """The observations of the peer educator with this account, newest first, with their sessions' lessons
+    (without the lessons' content) and observers."""
+    return (
+        Observation.objects.filter(peer_educator__user=user)
+        .select_related("session", "session__lesson", "observer")
+        .defer(*(f"session__{name}" for name in LESSON_DEFERRED))
+        .order_by("-observed_on", "-id")
+    )
+
+
+def team_candidates(centre, *, peer_user=None):
+    """Who may join a project team at the centre, by code: its active peer educators and its active learners
+    whose guardian's consent and own assent are recorded. A peer educator proposing sees only themselves and
+    the current members of the groups they lead (their scope: code and first name, nothing else)."""
+    active_learners = Q(status=Learner.Status.ACTIVE, guardian_consent_on__isnull=False, child_assent_on__isnull=False)
+    candidates = Learner.objects.filter(active_learners | Q(peer_educator__status=PeerEducator.Status.ACTIVE))
+    if peer_user is not None:
+        led = Membership.objects.current().filter(group__in=access.groups_led_by_peer(peer_user))
+        candidates = candidates.filter(Q(peer_educator__user=peer_user) | Q(pk__in=led.values("learner_id")))
+    return candidates.filter(centre=centre).order_by("code")
+
+
+def projects_listed(projects):
+    """The given projects, newest first (then by title), with their centre and team size."""
+    # Counting the team on a fresh queryset: the peer scope already joins the team.
+    return (
+        Project.objects.filter(pk__in=projects.values("pk"))
+        .select_related("centre")
+        .annotate(team_size=Count("team"))
+        .order_by("-created_on", "title")
+    )
+
+
+def project_rows(projects) -> list[dict]:
+    """One row per project: the project and the number of people its activity log reached (one query)."""
+    projects = list(projects)
+    reach = project_reach([project.pk for project in projects])
+    return [{"project": project, "reached": sum(reach.get(project.pk, {}).values())} for project in projects]
+
+
+def project_team(project: Project) -> list[ProjectMember]:
+    """A project's team places with their learners, by learner code."""
+    return list(ProjectMember.objects.filter(project=project).select_related("learner").order_by("learner__code"))
+
+
+def project_logs(project: Project, *, thumbnail: str) -> list[ActivityLog]:
+    """A project's activity log with its photos and their renditions of the `thumbnail` filter (three queries)."""
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=thumbnail)
+    photos = ActivityPhoto.objects.select_related("image").prefetch_related(
+        Prefetch("image__renditions", queryset=renditions)
+    )
+    return list(ActivityLog.objects.filter(project=project).prefetch_related(Prefetch("photos", queryset=photos)))

@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from learners.forms import date_field
 from lms import access
+from lms.forms import date_field
 from reports.indicators import Scope
 
 MAX_MONTHS = 60

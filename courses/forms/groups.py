@@ -4,7 +4,6 @@ import datetime
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,17 +14,7 @@ from courses.models import LessonPage, ModulePage, Session
 from learners import services as learner_services
 from learners.models import Centre, Group, StaffAssignment
 from lms import access, roles
-
-
-def add_service_error(form: forms.Form, error: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form: next to the field it names, or above the form."""
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, messages in error.message_dict.items():
-        field = rename.get(key, key)
-        form.add_error(field if field in form.fields else None, messages)
+from lms.forms import ServiceForm
 
 
 class FacilitatorChoiceField(forms.ModelChoiceField):
@@ -35,7 +24,7 @@ class FacilitatorChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class GroupForm(forms.Form):
+class GroupForm(ServiceForm):
     """Create or edit a group: its centre (when new), name, facilitator, the modules it follows."""
 
     centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
@@ -90,8 +79,12 @@ class GroupForm(forms.Form):
                 self.add_error("name", _("%(centre)s already has a group with this name.") % {"centre": centre.name})
         return cleaned
 
-    def submit(self, *, acting_user: User) -> Group:
-        """Create or update the group and set its modules, all in one transaction."""
+    def submit(self, *, acting_user: User) -> Group | None:
+        """Create or update the group and set its modules, all in one transaction; None (with the reason on
+        the form, nothing saved) when a service refuses."""
+        return self.run(self._save, acting_user=acting_user)
+
+    def _save(self, *, acting_user: User) -> Group:
         data = self.cleaned_data
         modules = list(data["modules"])
         with transaction.atomic():
@@ -114,7 +107,7 @@ class GroupForm(forms.Form):
         return group
 
 
-class LessonPlanForm(forms.Form):
+class LessonPlanForm(ServiceForm):
     """Plan one session: a lesson of the group's modules on a date."""
 
     lesson = forms.ModelChoiceField(label=_("Lesson"), queryset=LessonPage.objects.live())
@@ -129,17 +122,23 @@ class LessonPlanForm(forms.Form):
         ]
         self.fields["date"].initial = timezone.localdate()
 
-    def submit(self, *, acting_user: User) -> int:
-        """Plan the session; returns 1 when it is new and 0 when it was already planned."""
+    def submit(self, *, acting_user: User) -> int | None:
+        """Plan the session; returns 1 when it is new, 0 when it was already planned, None when refused."""
         data = self.cleaned_data
         existed = Session.objects.filter(group=self.group, lesson=data["lesson"], date=data["date"]).exists()
-        course_services.session_plan(
-            group=self.group, lesson=data["lesson"], date=data["date"], acting_user=acting_user
+        planned = self.run(
+            course_services.session_plan,
+            group=self.group,
+            lesson=data["lesson"],
+            date=data["date"],
+            acting_user=acting_user,
         )
+        if planned is None:
+            return None
         return 0 if existed else 1
 
 
-class ModulePlanForm(forms.Form):
+class ModulePlanForm(ServiceForm):
     """Plan a whole module: one session per lesson, every few days from a first date."""
 
     module = forms.ModelChoiceField(label=_("Module"), queryset=ModulePage.objects.none())
@@ -147,6 +146,8 @@ class ModulePlanForm(forms.Form):
     every_days = forms.IntegerField(
         label=_("Every how many days"), initial=7, help_text=_("7 for a weekly session."), widget=forms.NumberInput
     )
+
+    error_fields = {"date": "first_date"}
 
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,14 +157,15 @@ class ModulePlanForm(forms.Form):
         )
         self.fields["first_date"].initial = timezone.localdate() + datetime.timedelta(days=1)
 
-    def submit(self, *, acting_user: User) -> int:
-        """Plan the module's sessions; returns how many were planned."""
+    def submit(self, *, acting_user: User) -> int | None:
+        """Plan the module's sessions; returns how many were planned, or None (with the reason) when refused."""
         data = self.cleaned_data
-        sessions = course_services.sessions_plan_module(
+        sessions = self.run(
+            course_services.sessions_plan_module,
             group=self.group,
             module=data["module"],
             first_date=data["first_date"],
             every_days=data["every_days"],
             acting_user=acting_user,
         )
-        return len(sessions)
+        return None if sessions is None else len(sessions)

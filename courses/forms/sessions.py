@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from courses import services
 from courses.models import Attendance, QuizResult, Session
-from learners.forms import ServiceForm
 from learners.models import Learner
+from lms.forms import ServiceForm
 
 STATUS_FIELD = re.compile(r"^status_(\d+)$")
 

@@ -4,8 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from courses import selectors
-from courses.forms.groups import GroupForm, LessonPlanForm, ModulePlanForm, add_service_error
-from courses.models import Attendance, Session
-from learners.models import Membership
+from courses.forms.groups import GroupForm, LessonPlanForm, ModulePlanForm
+from learners import selectors as learner_selectors
 from lms import access, roles
 
 UPCOMING_DAYS = 7
@@ -44,11 +41,7 @@ def dashboard(request):
             groups = groups.filter(centre=centre)
     today = timezone.localdate()
     upcoming = list(selectors.sessions_between(groups, today, today + datetime.timedelta(days=UPCOMING_DAYS)))
-    to_record = list(
-        selectors.sessions_between(
-            groups, today - datetime.timedelta(days=TO_RECORD_DAYS), today - datetime.timedelta(days=1)
-        ).filter(status=Session.Status.PLANNED)
-    )
+    to_record = selectors.sessions_to_record(groups, today, days=TO_RECORD_DAYS)
     sections = [
         {
             "title": _("Today, %(day)s") % {"day": date_format(today, "l j F")},
@@ -103,11 +96,8 @@ def _group_form_page(request, group=None):
     """Show the group form, and on a valid POST create or update the group through the services."""
     form = GroupForm(request.POST or None, user=request.user, group=group, initial=_group_initial(request, group))
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = form.submit(acting_user=request.user)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
+        saved = form.submit(acting_user=request.user)
+        if saved is not None:
             if group is None:
                 messages.success(request, _("Group %(name)s created.") % {"name": saved.name})
             else:
@@ -150,16 +140,8 @@ def group_detail(request, group_id):
         access.groups_visible_to(request.user).select_related("centre", "facilitator"), pk=group_id
     )
     can_manage = access.can_manage_centre(request.user, group.centre_id)
-    members = list(
-        Membership.objects.filter(group=group, left_on__isnull=True).select_related("learner").order_by("learner__code")
-    )
-    sessions = list(
-        Session.objects.filter(group=group)
-        .select_related("lesson")
-        .annotate(present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT)))
-        .order_by("date", "id")
-    )
-    held = [s for s in sessions if s.status == Session.Status.HELD][::-1]
+    members = learner_selectors.current_members(group)
+    sessions = selectors.group_sessions(group)
     return render(
         request,
         "courses/group_detail.html",
@@ -168,10 +150,10 @@ def group_detail(request, group_id):
             "can_manage": can_manage,
             "members": members,
             "modules": selectors.group_modules(group),
-            "planned": [s for s in sessions if s.status == Session.Status.PLANNED],
-            "held": held[:HELD_SHOWN],
-            "held_count": len(held),
-            "cancelled": [s for s in sessions if s.status == Session.Status.CANCELLED][::-1][:HELD_SHOWN],
+            "planned": sessions.planned,
+            "held": sessions.held[:HELD_SHOWN],
+            "held_count": len(sessions.held),
+            "cancelled": sessions.cancelled[:HELD_SHOWN],
             "today": timezone.localdate(),
         },
     )
@@ -181,9 +163,7 @@ def group_detail(request, group_id):
 def sessions_plan(request, group_id):
     """Plan one lesson on a date, or a whole module on a regular schedule."""
     group = get_object_or_404(access.groups_managed_by(request.user).select_related("centre"), pk=group_id)
-    modules = selectors.group_modules(group)
-    lessons = selectors.lessons_of_modules(modules)
-    module_lessons = [(module, lessons[module.pk]) for module in modules]
+    module_lessons = selectors.group_module_lessons(group)
     posted = request.POST if request.method == "POST" else None
     which = request.POST.get("plan") if posted else None
     lesson_form = LessonPlanForm(
@@ -192,11 +172,8 @@ def sessions_plan(request, group_id):
     module_form = ModulePlanForm(posted if which == "module" else None, group=group, prefix="module")
     form = {"lesson": lesson_form, "module": module_form}.get(which)
     if form is not None and form.is_valid():
-        try:
-            planned = form.submit(acting_user=request.user)
-        except ValidationError as error:
-            add_service_error(form, error, rename={"date": "first_date"} if which == "module" else None)
-        else:
+        planned = form.submit(acting_user=request.user)
+        if planned is not None:
             if planned:
                 message = ngettext("%(count)d session planned.", "%(count)d sessions planned.", planned) % {
                     "count": planned

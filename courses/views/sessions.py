@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from courses import selectors
 from courses.forms.sessions import AttendanceForm, CancelForm, ScoresForm
-from courses.models import Attendance, LessonPage, ModulePage, QuizResult, Session
+from courses.models import Attendance, Session
 from lms import access
 
 READS = ("GET", "HEAD")
@@ -33,11 +33,6 @@ def _can_manage(user, session: Session) -> bool:
     return access.can_run_session(user, session)
 
 
-def _module_of(lesson: LessonPage) -> ModulePage | None:
-    """The module a lesson belongs to (its parent page)."""
-    return ModulePage.objects.filter(path=lesson.module_path).first()
-
-
 def _session_context(session: Session, **extra) -> dict:
     """What every session page shows about the session."""
     return {"session": session, "group": session.group, "lesson": session.lesson, **extra}
@@ -50,7 +45,7 @@ def session_run(request, session_id: int):
     session = _session(request, session_id)
     can_manage = request.method == "POST" or _can_manage(request.user, session)
     members = selectors.members_on(session.group, session.date)
-    recorded = dict(Attendance.objects.filter(session=session).values_list("learner_id", "status"))
+    recorded = selectors.attendance_recorded(session)
     form = AttendanceForm(request.POST or None, members=members, recorded=recorded, initial={"notes": session.notes})
     if request.method == "POST" and form.is_valid():
         was_held = session.status == Session.Status.HELD
@@ -76,7 +71,7 @@ def session_run(request, session_id: int):
             members=members,
             statuses=Attendance.Status.choices,
             readonly_rows=[{"learner": m, "status": labels.get(recorded.get(m.pk))} for m in members],
-            module=_module_of(lesson),
+            module=selectors.module_of(lesson),
             facilitator_view=access.can_see_facilitator_content(request.user),
         ),
     )
@@ -92,7 +87,7 @@ def session_scores(request, session_id: int):
     members = selectors.members_on(session.group, session.date)
     form = None
     if maximum and session.status != Session.Status.CANCELLED:
-        existing = list(QuizResult.objects.filter(session=session))
+        existing = selectors.quiz_results_of(session)
         form = ScoresForm(request.POST or None, members=members, maximum=maximum, existing=existing)
         if request.method == "POST" and form.is_valid():
             changed = form.submit(session=session, acting_user=request.user)

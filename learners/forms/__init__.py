@@ -17,9 +17,6 @@ from learners.forms.registry import (
     LearnerRegisterForm,
     MembersAddForm,
     MembershipEndForm,
-    ServiceForm,
-    date_field,
-    with_blank,
 )
 
 __all__ = [
@@ -39,7 +36,4 @@ __all__ = [
     "MembersAddForm",
     "MembershipEndForm",
     "SensitisationEventForm",
-    "ServiceForm",
-    "date_field",
-    "with_blank",
 ]

@@ -9,10 +9,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from learners import services
-from learners.forms.registry import ServiceForm, date_field, with_blank
 from learners.models import Centre, CommunityGroup, CommunityMeeting, Learner, SensitisationEvent
 from learners.services.community import GROUP_FIELDS
 from lms import access
+from lms.forms import ServiceForm, date_field, with_blank
 
 NEGATIVE_COUNT = _("A count cannot be negative.")
 TOPICS_ROWS = {"rows": 3}

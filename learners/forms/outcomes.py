@@ -1,13 +1,12 @@
 """Forms for what a learner received and achieved, and for moving them to another centre; each calls a service."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from learners import services
-from learners.forms.registry import ServiceForm, date_field, with_blank
 from learners.models import Centre, JobPlacement, Learner, ServiceRecord, Trade, TrainingEnrolment
 from learners.services.outcomes import TRAINING_FIELDS
+from lms.forms import ServiceForm, date_field, with_blank
 
 
 def active_trades():
@@ -147,9 +146,5 @@ class OutcomeRemoveForm(ServiceForm):
 
     def submit(self, *, acting_user) -> bool:
         """Remove the record through outcome_remove; False (with errors on the form) when refused."""
-        try:
-            services.outcome_remove(record=self.record, acting_user=acting_user)
-        except ValidationError as error:
-            self.add_service_error(error)
-            return False
-        return True
+        self.run(services.outcome_remove, record=self.record, acting_user=acting_user)
+        return not self.errors

@@ -1,54 +1,14 @@
 """Forms for the learner registry: they validate input and call learners.services (never .save())."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from learners import services
+from learners import selectors, services
 from learners.models import Centre, Group, Learner, Membership
 from lms import access
-
-
-def date_field(label, *, required: bool = True, initial=timezone.localdate) -> forms.DateField:
-    """A date field with the browser's date picker (ISO format), by default today."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        initial=initial,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-
-
-def with_blank(choices, label) -> list[tuple[str, str]]:
-    """Choices preceded by an empty one, so nothing is chosen by accident."""
-    return [("", label), *choices]
-
-
-class ServiceForm(forms.Form):
-    """A form whose submit() calls a service and turns its ValidationError into form errors."""
-
-    # Service error keys that belong to a field with another name on this form.
-    error_fields: dict[str, str] = {}
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's message next to its field when the form has it, otherwise above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            field = self.error_fields.get(key, key)
-            self.add_error(field if field in self.fields else None, messages)
-
-    def run(self, service, **kwargs):
-        """Call the service; on ValidationError show it on the form and return None."""
-        try:
-            return service(**kwargs)
-        except ValidationError as error:
-            self.add_service_error(error)
-            return None
+from lms.forms import ServiceForm, date_field, with_blank
 
 
 class LearnerFilterForm(forms.Form):
@@ -169,7 +129,7 @@ class LearnerMoveForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.learner = learner
         managed = access.groups_managed_by(user).filter(centre=learner.centre_id)
-        current = managed.filter(memberships__learner=learner, memberships__left_on__isnull=True).distinct()
+        current = selectors.current_groups_of(learner, managed)
         self.fields["from_group"].queryset = current
         self.fields["to_group"].queryset = managed.filter(is_active=True).exclude(pk__in=current.values("pk"))
         only = list(current[:2])
@@ -204,8 +164,7 @@ class MembersAddForm(ServiceForm):
 
     def candidates(self):
         """Active learners of the centre who are not current members, for the checklist."""
-        current = Membership.objects.filter(group=self.group, left_on__isnull=True).values("learner_id")
-        return Learner.objects.filter(centre=self.group.centre_id, status=Learner.Status.ACTIVE).exclude(pk__in=current)
+        return selectors.membership_candidates(self.group)
 
     def chosen_ids(self) -> set[str]:
         """The learner ids ticked in the submitted data, to keep them ticked when the form is shown again."""

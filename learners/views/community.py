@@ -4,17 +4,15 @@ Programme managers and administrators read every centre's; facilitators read and
 everyone else gets 404. Every object comes from an lms.access queryset.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from learners import selectors
 from learners.forms import CommunityGroupForm, CommunityMeetingForm, SensitisationEventForm
 from learners.models import CommunityGroup, SensitisationEvent
 from lms import access
@@ -22,36 +20,20 @@ from lms import access
 LATEST_EVENTS = 20
 
 
-def year_before(day: datetime.date) -> datetime.date:
-    """The same day a year earlier (28 February for 29 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
-def groups_with_activity(groups: QuerySet, *, today: datetime.date) -> QuerySet:
-    """Community groups with their last meeting date and the number of meetings in the 12 months up to today."""
-    return groups.select_related("centre").annotate(
-        last_meeting=Max("meetings__date"),
-        meetings_last_year=Count("meetings", filter=Q(meetings__date__gt=year_before(today))),
-    )
-
-
 @login_required
 def community_list(request):
     """The PCCs and child associations of the user's centres, and the latest sensitisation events."""
     if not access.uses_records(request.user):
         raise Http404
-    groups = groups_with_activity(
+    groups = selectors.community_groups_with_activity(
         access.at_centres_visible_to(request.user, CommunityGroup.objects.all()), today=timezone.localdate()
-    ).order_by("centre__name", "kind", "name")
-    events = access.at_centres_visible_to(request.user, SensitisationEvent.objects.select_related("centre"))
-    latest = list(events.order_by("-date", "-id")[:LATEST_EVENTS])
+    )
+    events = access.at_centres_visible_to(request.user, SensitisationEvent.objects.all())
+    latest, total = selectors.latest_events(events, limit=LATEST_EVENTS)
     context = {
         "groups": groups,
         "events": latest,
-        "events_total": events.count() if len(latest) == LATEST_EVENTS else len(latest),
+        "events_total": total,
         "can_record": access.manages_any_centre(request.user),
     }
     return render(request, "learners/community_list.html", context)
@@ -67,7 +49,7 @@ def community_group_detail(request, group_id):
     )
     context = {
         "group": group,
-        "learners": group.learner_members.order_by("code"),
+        "learners": selectors.community_group_learners(group),
         "meetings": group.meetings.all(),
         "can_manage": access.can_manage_centre(request.user, group.centre_id),
     }

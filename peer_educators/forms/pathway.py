@@ -6,9 +6,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Session
-from learners.forms import ServiceForm, date_field
 from learners.models import Group, Learner
 from lms import roles
+from lms.forms import ServiceForm, date_field
 from peer_educators import services
 from peer_educators.models import Observation, PeerEducator
 

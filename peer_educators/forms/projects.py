@@ -4,15 +4,13 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from learners.forms import ServiceForm, date_field, with_blank
-from learners.models import Centre, Learner, Membership
-from lms import access
+from learners.models import Centre, Learner
+from lms.forms import ServiceForm, date_field, with_blank
 from peer_educators import services
-from peer_educators.models import ActivityLog, PeerEducator, PlannedActivity, Project
+from peer_educators.models import ActivityLog, PlannedActivity, Project
 
 PLANNED_ROWS = 3
 TEXTAREA = {"rows": 3}
@@ -38,18 +36,6 @@ class ProjectFilterForm(forms.Form):
         """The projects with the chosen status (an invalid choice is ignored)."""
         status = self.cleaned_data.get("status") if self.is_valid() else None
         return projects.filter(status=status) if status else projects
-
-
-def team_candidates(centre: Centre, *, peer_user=None):
-    """Who may join a project team at the centre, by code: its active peer educators and its active learners
-    whose guardian's consent and own assent are recorded. A peer educator proposing sees only themselves and
-    the current members of the groups they lead (their scope: code and first name, nothing else)."""
-    active_learners = Q(status=Learner.Status.ACTIVE, guardian_consent_on__isnull=False, child_assent_on__isnull=False)
-    candidates = Learner.objects.filter(active_learners | Q(peer_educator__status=PeerEducator.Status.ACTIVE))
-    if peer_user is not None:
-        led = Membership.objects.filter(group__in=access.groups_led_by_peer(peer_user), left_on__isnull=True)
-        candidates = candidates.filter(Q(peer_educator__user=peer_user) | Q(pk__in=led.values("learner_id")))
-    return candidates.filter(centre=centre).order_by("code")
 
 
 class ProjectProposeForm(ServiceForm):

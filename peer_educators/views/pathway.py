@@ -5,19 +5,14 @@ Every object comes from an lms.access queryset, so anything outside the user's s
 Programme managers read these pages and change nothing.
 """
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from courses.models import Attendance, Session
-from learners.models import Group
 from lms import access
 from peer_educators import selectors
 from peer_educators.forms.pathway import RATING_LABELS, ObservationForm, PeerLeaderForm, PromoteForm, StatusForm
@@ -27,41 +22,12 @@ NOT_ELIGIBLE_SHOWN = 50
 SESSIONS_SHOWN = 50
 
 
-def _sessions_run_counts(user_ids) -> dict[int, int]:
-    """Held sessions delivered by each account, in one query."""
-    rows = (
-        Session.objects.filter(status=Session.Status.HELD, delivered_by__in=user_ids)
-        .values("delivered_by")
-        .annotate(count=Count("id"))
-    )
-    return {row["delivered_by"]: row["count"] for row in rows}
-
-
-def _groups_led(user_ids) -> dict[int, list[Group]]:
-    """The groups each account leads as a peer educator, in one query."""
-    groups = defaultdict(list)
-    for group in Group.objects.filter(peer_leader__in=user_ids).order_by("name"):
-        groups[group.peer_leader_id].append(group)
-    return groups
-
-
 @login_required
 def peer_list(request):
     """The peer educators of the user's centres: status, mentor, groups led, sessions run and observations."""
     if not access.uses_records(request.user):
         raise Http404
-    peers = list(
-        access.peer_educators_visible_to(request.user)
-        .select_related("learner__centre", "mentor")
-        .annotate(observation_count=Count("observations"))
-        .order_by("learner__centre__name", "learner__code")
-    )
-    user_ids = [peer.user_id for peer in peers if peer.user_id]
-    runs, groups = _sessions_run_counts(user_ids), _groups_led(user_ids)
-    rows = [
-        {"peer": peer, "sessions_run": runs.get(peer.user_id, 0), "groups": groups.get(peer.user_id, [])}
-        for peer in peers
-    ]
+    rows = selectors.peer_list_rows(access.peer_educators_visible_to(request.user))
     return render(
         request,
         "peer_educators/peer_list.html",
@@ -131,26 +97,17 @@ def peer_detail(request, peer_id):
         access.peer_educators_visible_to(request.user).select_related("learner__centre", "mentor", "endorsed_by"),
         pk=peer_id,
     )
-    groups, sessions, sessions_count = [], [], 0
-    if peer.user_id:
-        groups = list(Group.objects.filter(peer_leader=peer.user_id).order_by("name"))
-        held = Session.objects.filter(status=Session.Status.HELD, delivered_by=peer.user_id)
-        sessions_count = held.count()
-        sessions = list(
-            held.select_related("group", "lesson")
-            .annotate(present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT)))
-            .order_by("-date", "-id")[:SESSIONS_SHOWN]
-        )
+    record = selectors.peer_record(peer, sessions_shown=SESSIONS_SHOWN)
     return render(
         request,
         "peer_educators/peer_detail.html",
         {
             "peer": peer,
-            "history": list(peer.status_changes.select_related("changed_by")),
-            "groups": groups,
-            "sessions": sessions,
-            "sessions_count": sessions_count,
-            "observations": list(peer.observations.select_related("observer", "session__group", "session__lesson")),
+            "history": record.history,
+            "groups": record.groups,
+            "sessions": record.sessions,
+            "sessions_count": record.sessions_count,
+            "observations": record.observations,
             "rating_labels": RATING_LABELS,
             "can_manage": access.can_manage_centre(request.user, peer.learner.centre_id),
         },

@@ -4,22 +4,17 @@ Only active peer educators see their area; anyone else gets 404. Learners appear
 first name only.
 """
 
-import datetime
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Session
-from learners.models import Group, Learner, Membership
 from lms import access
+from peer_educators import selectors
 from peer_educators.forms.pathway import RATING_CHOICES, RATING_LABELS
 from peer_educators.forms.peer import FirstPasswordForm
 from peer_educators.models import Observation, PeerEducator
@@ -27,63 +22,11 @@ from peer_educators.models import Observation, PeerEducator
 RECENT_DAYS = 14  # held sessions of the last two weeks keep their "Quiz scores" link
 RECENT_SHOWN = 3
 OBSERVATIONS_PER_PAGE = 10
-LESSON_DEFERRED = ("lesson__body", "lesson__objectives", "lesson__materials")
-
-
-@dataclass
-class GroupCard:
-    """What the peer educator's home shows about one group they lead."""
-
-    group: Group
-    members: list[Learner]
-    next_session: Session | None = None
-    to_record: list[Session] = field(default_factory=list)
-    recent: list[Session] = field(default_factory=list)
 
 
 def _require_active_peer(user) -> None:
     if not access.is_active_peer_educator(user):
         raise Http404
-
-
-def _group_cards(user, today: datetime.date) -> list[GroupCard]:
-    """The groups the user leads, with today's members and their recent and next sessions (three queries)."""
-    current = Q(joined_on__lte=today) & (Q(left_on__isnull=True) | Q(left_on__gte=today))
-    memberships = (
-        Membership.objects.filter(current)
-        .select_related("learner")
-        .only("group", "learner__code", "learner__first_name")  # code and first name, nothing else
-        .order_by("learner__code")
-    )
-    sessions = (
-        Session.objects.filter(date__gte=today - datetime.timedelta(days=RECENT_DAYS))
-        .exclude(status=Session.Status.CANCELLED)
-        .select_related("lesson")
-        .defer(*LESSON_DEFERRED)
-        .order_by("date", "id")
-    )
-    groups = (
-        access.groups_led_by_peer(user)
-        .select_related("centre")
-        .prefetch_related(
-            Prefetch("memberships", queryset=memberships, to_attr="current_memberships"),
-            Prefetch("sessions", queryset=sessions, to_attr="window_sessions"),
-        )
-        .order_by("name")
-    )
-    cards = []
-    for group in groups:
-        card = GroupCard(group=group, members=[m.learner for m in group.current_memberships])
-        for session in group.window_sessions:
-            if session.status == Session.Status.HELD:
-                card.recent.insert(0, session)
-            elif session.date < today:
-                card.to_record.append(session)
-            elif card.next_session is None:
-                card.next_session = session
-        card.recent = card.recent[:RECENT_SHOWN]
-        cards.append(card)
-    return cards
 
 
 @login_required
@@ -96,7 +39,13 @@ def peer_home(request):
     return render(
         request,
         "peer_educators/peer_home.html",
-        {"cards": _group_cards(user, today), "projects": list(projects), "today": today},
+        {
+            "cards": selectors.group_cards(
+                access.groups_led_by_peer(user), today, recent_days=RECENT_DAYS, recent_shown=RECENT_SHOWN
+            ),
+            "projects": list(projects),
+            "today": today,
+        },
     )
 
 
@@ -110,12 +59,7 @@ def _ratings(observation: Observation) -> list[tuple[str, str]]:
 def peer_feedback(request):
     """What the mentor observed in the peer educator's sessions, newest first, with ratings in words."""
     _require_active_peer(request.user)
-    observations = (
-        Observation.objects.filter(peer_educator__user=request.user)
-        .select_related("session", "session__lesson", "observer")
-        .defer(*(f"session__{name}" for name in LESSON_DEFERRED))
-        .order_by("-observed_on", "-id")
-    )
+    observations = selectors.observations_of_peer(request.user)
     # Not "page": base.html takes that name for a Wagtail page (title, userbar).
     pages = Paginator(observations, OBSERVATIONS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [{"observation": obs, "ratings": _ratings(obs)} for obs in pages]

@@ -8,13 +8,11 @@ outside the user's scope answers 404. Programme managers read every project and 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from wagtail.images import get_image_model
 
 from lms import access
 from peer_educators import selectors
@@ -28,9 +26,8 @@ from peer_educators.forms.projects import (
     ProjectCompleteForm,
     ProjectFilterForm,
     ProjectProposeForm,
-    team_candidates,
 )
-from peer_educators.models import ActivityLog, ActivityPhoto, PeerEducator, Project, ProjectMember
+from peer_educators.models import ActivityLog, PeerEducator, Project
 
 PAGE_SIZE = 50
 THUMBNAIL = "max-320x320"
@@ -63,18 +60,9 @@ def project_list(request):
     if not (is_peer or access.uses_records(user)):
         raise Http404
     filters = ProjectFilterForm(request.GET or None)
-    visible = access.projects_visible_to(user).values("pk")
-    # Counting the team on a fresh queryset: the peer scope already joins the team.
-    projects = (
-        Project.objects.filter(pk__in=visible)
-        .select_related("centre")
-        .annotate(team_size=Count("team"))
-        .order_by("-created_on", "title")
-    )
-    projects = filters.filter(projects)
+    projects = filters.filter(selectors.projects_listed(access.projects_visible_to(user)))
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    reach = selectors.project_reach([project.pk for project in page.object_list])
-    rows = [{"project": project, "reached": sum(reach.get(project.pk, {}).values())} for project in page.object_list]
+    rows = selectors.project_rows(page.object_list)
     indicator = None
     if not is_peer:
         indicator = selectors.active_citizens(access.centres_visible_to(user)).count()
@@ -98,7 +86,7 @@ def project_propose(request):
     peer = _active_peer(user)
     if peer is not None:
         centre, team_initial = peer.learner.centre, [peer.learner]
-        candidates = team_candidates(centre, peer_user=user)
+        candidates = selectors.team_candidates(centre, peer_user=user)
     else:
         centres = list(access.centres_managed_by(user).filter(is_active=True))
         if not centres:
@@ -107,7 +95,7 @@ def project_propose(request):
         centre = centre or next((c for c in centres if str(c.pk) == request.GET.get("centre")), None)
         if centre is None:
             return render(request, "peer_educators/project_form.html", {"centres": centres})
-        team_initial, candidates = [], team_candidates(centre)
+        team_initial, candidates = [], selectors.team_candidates(centre)
     form = ProjectProposeForm(request.POST or None, centre=centre, candidates=candidates, team_initial=team_initial)
     if request.method == "POST" and form.is_valid():
         project = form.submit(acting_user=user)
@@ -127,12 +115,8 @@ def project_detail(request, project_id: int):
     project = get_object_or_404(
         access.projects_visible_to(user).select_related("centre", "proposed_by", "approved_by"), pk=project_id
     )
-    team = list(ProjectMember.objects.filter(project=project).select_related("learner").order_by("learner__code"))
-    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=THUMBNAIL)
-    photos = ActivityPhoto.objects.select_related("image").prefetch_related(
-        Prefetch("image__renditions", queryset=renditions)
-    )
-    logs = list(ActivityLog.objects.filter(project=project).prefetch_related(Prefetch("photos", queryset=photos)))
+    team = selectors.project_team(project)
+    logs = selectors.project_logs(project, thumbnail=THUMBNAIL)
     manages = _in_scope(access.projects_managed_by, user, project)
     works = _in_scope(access.projects_worked_on_by, user, project)
     context = {

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from lms import access
-from reports import charts, indicators
+from reports import charts, indicators, selectors
 from reports.exports import UNITS, figure_numbers, format_value
 from reports.forms import presets, scope_from_request
 from reports.indicators import Figure, RecordList, Scope
@@ -106,12 +106,7 @@ def scope_context(request) -> dict:
     context = {"form": form, "scope": scope, "made_at": timezone.now()}
     if scope is not None:
         context["query"] = scope_query(scope, form)
-        context["centre_names"] = list(
-            access.centres_visible_to(request.user)
-            .filter(pk__in=scope.centre_ids)
-            .order_by("name")
-            .values_list("name", flat=True)
-        )
+        context["centre_names"] = selectors.centre_names(access.centres_visible_to(request.user), scope)
     return context
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms import access, audit
-from reports import exports, indicators
+from reports import exports, indicators, selectors
 from reports.forms import scope_from_request
 from reports.indicators import Scope
 
@@ -34,8 +34,7 @@ def scope_or_error(request) -> tuple[Scope | None, HttpResponse | None]:
 
 def centre_names(request, scope: Scope) -> list[str]:
     """The names of the scope's centres, as the dashboard lists them."""
-    visible = access.centres_visible_to(request.user).filter(pk__in=scope.centre_ids).order_by("name")
-    return list(visible.values_list("name", flat=True))
+    return selectors.centre_names(access.centres_visible_to(request.user), scope)
 
 
 def audit_export(request, what: str, fmt: str, scope: Scope) -> None:

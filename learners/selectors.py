@@ -1,0 +1,60 @@
+"""Reads about learners, groups and community structures that span relations: a group's current members,
+who may still join it, a learner's current groups, and the community list with its activity.
+
+Each function takes querysets already scoped by lms.access (or one object the view fetched from one) and
+runs a fixed number of queries.
+"""
+
+import datetime
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from learners.models import CommunityGroup, Group, Learner, Membership
+
+
+def current_members(group: Group) -> list[Membership]:
+    """The group's open memberships, with their learners, by learner code."""
+    return list(Membership.objects.filter(group=group).current().select_related("learner").order_by("learner__code"))
+
+
+def membership_candidates(group: Group) -> QuerySet:
+    """Active learners of the group's centre who are not current members of it, for adding to the group."""
+    current = Membership.objects.filter(group=group).current().values("learner_id")
+    return Learner.objects.filter(centre=group.centre_id, status=Learner.Status.ACTIVE).exclude(pk__in=current)
+
+
+def current_groups_of(learner: Learner, groups: QuerySet) -> QuerySet:
+    """Those of the given groups the learner is a current member of."""
+    return groups.filter(pk__in=Membership.objects.filter(learner=learner).current().values("group_id"))
+
+
+def year_before(day: datetime.date) -> datetime.date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def community_groups_with_activity(groups: QuerySet, *, today: datetime.date) -> QuerySet:
+    """Community groups by centre, kind and name, each with its last meeting date and its number of meetings
+    in the 12 months up to today."""
+    return (
+        groups.select_related("centre")
+        .annotate(
+            last_meeting=Max("meetings__date"),
+            meetings_last_year=Count("meetings", filter=Q(meetings__date__gt=year_before(today))),
+        )
+        .order_by("centre__name", "kind", "name")
+    )
+
+
+def latest_events(events: QuerySet, *, limit: int) -> tuple[list, int]:
+    """The latest sensitisation events (newest first, at most `limit`) and how many there are in all."""
+    latest = list(events.select_related("centre").order_by("-date", "-id")[:limit])
+    return latest, events.count() if len(latest) == limit else len(latest)
+
+
+def community_group_learners(group: CommunityGroup) -> QuerySet:
+    """The learners who are members of a child association, by code."""
+    return group.learner_members.order_by("code")
