@@ -108,38 +108,38 @@ def learners_who_completed(lesson_ids) -> QuerySet:
 PERCENT = ExpressionWrapper(100.0 * F("score") / F("max_score"), output_field=FloatField())
 
 
-def _first_of_each(results: QuerySet, *order) -> QuerySet:
-    """The ids of the first result of each learner and lesson, in the given order."""
-    window = Window(RowNumber(), partition_by=[F("learner_id"), F("lesson_id")], order_by=list(order))
-    return results.annotate(rank=window).filter(rank=1).values("pk")
-
-
 def counted_quiz_results(results: QuerySet) -> QuerySet:
-    """The one rule for which quiz results count, out of `results`: only those of held sessions; of a
-    learner's pre-tests of a lesson the first (what they knew before it was first taught), of their
-    post-tests the best (Moodle's default grading: the highest grade; the latest of equal ones). A learner
-    taught a lesson twice, after moving group or centre, so has one pre-test and one post-test that count."""
-    held = results.filter(session__status=HELD)
-    first_pre = _first_of_each(held.filter(kind=QuizResult.Kind.PRE), F("session__date").asc(), F("session_id").asc())
-    best_post = _first_of_each(
-        held.filter(kind=QuizResult.Kind.POST), PERCENT.desc(), F("session__date").desc(), F("session_id").desc()
-    )
-    return QuizResult.objects.filter(Q(pk__in=first_pre) | Q(pk__in=best_post))
+    """The one rule for which quiz results count, out of `results`: those of held sessions only (scores typed
+    for a session that was then never held, or was cancelled, count nowhere)."""
+    return results.filter(session__status=HELD)
 
 
 def quiz_pairs(results: QuerySet) -> QuerySet:
-    """One row per learner and lesson whose counted results (see counted_quiz_results) include both tests:
-    `pre` and `post` in percent, and `day`, the date of the post-test. Gain is post minus pre."""
+    """The one rule for pre- to post-test gain: the pre-test and the post-test a learner took at the same held
+    session make a pair (one row: `pre` and `post` in percent, `day` of the session, learner and lesson ids);
+    the gain is post minus pre. A learner taught a lesson at two sessions (after moving group or centre) has
+    two pairs, each measuring what one session taught; a test without its partner makes no pair."""
     return (
         counted_quiz_results(results)
         .order_by()
-        .values("learner_id", "lesson_id")
+        .values("session_id", "learner_id", "lesson_id")
         .annotate(
             pre=Max(Case(When(kind=QuizResult.Kind.PRE, then=PERCENT))),
             post=Max(Case(When(kind=QuizResult.Kind.POST, then=PERCENT))),
-            day=Max(Case(When(kind=QuizResult.Kind.POST, then=F("session__date")))),
+            day=Max("session__date"),
         )
         .filter(pre__isnull=False, post__isnull=False)
+    )
+
+
+def best_post_tests(results: QuerySet) -> QuerySet:
+    """A learner's post-test score of a lesson, for eligibility: the best of their counted post-tests (Moodle's
+    default grading, the highest grade). One row per learner and lesson: `learner_id`, `lesson_id`, `best` (%)."""
+    return (
+        counted_quiz_results(results.filter(kind=QuizResult.Kind.POST))
+        .order_by()
+        .values("learner_id", "lesson_id")
+        .annotate(best=Max(PERCENT))
     )
 
 

@@ -87,11 +87,9 @@ def _records_of(ids: list[int], lesson_ids: set[int]) -> _Records:
         .values_list("learner_id", "total", "present")
     }
     post_tests: dict[int, list[float]] = defaultdict(list)
-    counted = course_selectors.counted_quiz_results(
-        QuizResult.objects.filter(learner_id__in=ids, lesson_id__in=lesson_ids, kind=QuizResult.Kind.POST)
-    )
-    for learner_id, score, maximum in counted.values_list("learner_id", "score", "max_score"):
-        post_tests[learner_id].append(100 * score / maximum)
+    best = course_selectors.best_post_tests(QuizResult.objects.filter(learner_id__in=ids, lesson_id__in=lesson_ids))
+    for learner_id, score in best.values_list("learner_id", "best"):
+        post_tests[learner_id].append(score)
     return _Records(course_selectors.completed_pairs(ids, lesson_ids), attendance, post_tests)
 
 
@@ -130,8 +128,9 @@ def _assess(learner: Learner, rule: EligibilitySettings, lessons_by_module: dict
 def eligibility_of_learners(learners, *, rule: EligibilitySettings | None = None) -> list[Eligibility]:
     """Eligibility of each learner under the rule, with a plain-language line per missing condition.
 
-    Lessons completed and post-tests follow the rules of courses.selectors (completed anywhere; the best
-    post-test of each lesson in held sessions); the attendance rate counts every held session recorded."""
+    Lessons completed and post-tests follow the rules of courses.selectors (lessons_completed: anywhere;
+    best_post_tests: the best post-test of each lesson at held sessions); the attendance rate counts every
+    held session recorded."""
     learners = list(learners)
     rule = rule or eligibility_rule()
     modules = required_modules(rule)

@@ -314,13 +314,13 @@ class QuizGain(ModuleIndicator):
     key_prefix: ClassVar[str] = "quiz-gain"
     label_text: ClassVar[str] = _("Pre- to post-test gain, “%(module)s”")
     definition_text: ClassVar[str] = _(
-        "For each learner and lesson of this module with both a pre-test and a post-test in sessions held in "
-        "the period, the best post-test score minus the first pre-test score, in percentage points, averaged."
+        "For each learner who took both the pre-test and the post-test of a lesson of this module at a session "
+        "held in the period, the post-test score minus the pre-test score, in percentage points, averaged."
     )
 
     def pairs(self, scope: Scope) -> QuerySet:
-        """One row per learner and lesson with both counted tests in the period (the rule of
-        courses.selectors.counted_quiz_results): pre and post in percent, the post-test's day."""
+        """One row per pair of tests in sessions held in the period (the rule of courses.selectors.quiz_pairs):
+        pre and post in percent, the session's day."""
         return quiz_pairs(QuizResult.objects.filter(lesson_id__in=self.lesson_ids, session__in=held_sessions(scope)))
 
     def figure(self, scope: Scope) -> Figure:
@@ -348,7 +348,7 @@ class QuizGain(ModuleIndicator):
         )
 
     def record_list(self, scope: Scope) -> RecordList:
-        """Each learner and lesson with both tests, with the scores and the gain."""
+        """Each pair of tests (a learner at a session), with the scores and the gain."""
         rows_qs = (
             self.pairs(scope)
             .values_list("learner__code", "learner__first_name", "lesson__title", "day", "pre", "post")
