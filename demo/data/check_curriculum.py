@@ -1,6 +1,6 @@
 """Check a demo curriculum JSON file against the shape `load_demo_data` expects.
 
-Usage: python3 home/demo/check_curriculum.py home/demo/curriculum/*.json
+Usage: python3 demo/data/check_curriculum.py demo/data/curriculum/*.json
 Pure Python, so it runs before the project is installed.
 """
 

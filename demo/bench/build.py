@@ -65,8 +65,8 @@ from courses.models import (
     QuizResult,
     Session,
 )
-from home.demo.accounts import ensure_demo_accounts
-from home.demo.curriculum import demo_module_files, ensure_demo_curriculum
+from demo.data.accounts import ensure_demo_accounts
+from demo.data.curriculum import demo_module_files, ensure_demo_curriculum
 from learners.models import (
     Centre,
     CentreTransfer,

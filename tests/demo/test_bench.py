@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from courses.models import Attendance
-from home.bench import build
-from home.bench.build import GRID_GROUP_NAME, PEER_PREFIX
+from demo.bench import build
+from demo.bench.build import GRID_GROUP_NAME, PEER_PREFIX
 from learners.models import CentreTransfer, Group, Learner, Membership, ServiceRecord
 from lms import access
 
