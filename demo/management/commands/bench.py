@@ -187,7 +187,10 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         started = time.perf_counter()
-        build.build(scale, log=lambda message: self._progress(started, message))
+        try:
+            build.build(scale, log=lambda message: self._progress(started, message))
+        except build.BenchRowError as error:
+            raise CommandError(str(error)) from error
         timings["build_seconds"] = round(time.perf_counter() - started, 1)
         self.stdout.write(f"Built in {timings['build_seconds']} s.")
 
