@@ -126,7 +126,7 @@ def test_bench_learners_have_the_codes_and_numbers_registration_would_have_given
         first_name="Newcomer",
         sex="m",
         joined_on=timezone.localdate(),
-        birth_year=2014,
+        birth_year=timezone.localdate().year - 12,
         acting_user=facilitator,
     )
     highest = max(Learner.objects.filter(centre=centre).exclude(pk=newcomer.pk).values_list("number", flat=True))
@@ -141,7 +141,7 @@ def learner(centre, **fields) -> Learner:
         "code": Learner.format_code(centre.code, 1),
         "first_name": "Aisha",
         "sex": Learner.Sex.FEMALE,
-        "birth_year": 2014,
+        "birth_year": timezone.localdate().year - 12,
         "joined_on": timezone.localdate(),
     }
     return Learner(**{**values, **fields})
