@@ -124,6 +124,11 @@ class Learner(models.Model):
     def __str__(self):
         return f"{self.code} {self.first_name}"
 
+    @classmethod
+    def format_code(cls, centre_code: str, number: int) -> str:
+        """The code of a centre's nth registered learner: the centre's code, a dash, four digits (QTA, 7: QTA-0007)."""
+        return f"{centre_code}-{number:04d}"
+
     @property
     def has_consent(self) -> bool:
         """Both the guardian's consent and the child's assent are recorded."""

@@ -85,7 +85,7 @@ def learner_register(
     learner = Learner(
         centre=centre,
         number=number,
-        code=f"{centre.code}-{number:04d}",
+        code=Learner.format_code(centre.code, number),
         first_name=first_name.strip(),
         sex=sex,
         birth_year=birth_year,

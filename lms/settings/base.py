@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "courses",
     "peer_educators",
     "reports",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

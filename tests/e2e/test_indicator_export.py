@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from wagtail.models import ModelLogEntry
 
-from home.demo.accounts import DEMO_PASSWORD
+from demo.data.accounts import DEMO_PASSWORD
 from reports.exports import BREAKDOWNS, UNITS, format_value
 from reports.forms import months_back
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 from courses import selectors
 from courses import services as delivery
 from courses.models import Attendance, LessonProgress, ModulePage, Session
-from home.demo.peers import PEER_TRAINING
-from home.demo.records import CHILD_RIGHTS, CITIZENSHIP, HEALTH, SELF_PROTECTION
+from demo.data.peers import PEER_TRAINING
+from demo.data.records import CHILD_RIGHTS, CITIZENSHIP, HEALTH, SELF_PROTECTION
 from learners import services as registry
 from learners.models import (
     Centre,

@@ -4,9 +4,11 @@ about 2,000,000 attendance rows, then their services, training and outcomes and 
 Rows are written with `bulk_create(batch_size=...)` (and, for the largest tables, with COPY on
 PostgreSQL or `executemany`: see `_RowWriter`), not through the services: the services write one row and one
 audit entry at a time, which is right for a facilitator's form but would take hours for millions
-of rows; nothing here is audited. Codes and numbers are computed here the way `learner_register` computes
-them, and every row respects the same constraints (consent before membership, attendance only for
-members on the session date, one progress row per learner and lesson, outcomes after joining).
+of rows; nothing here is audited. Learner codes come from the model's rule (`Learner.format_code`), numbers
+are handed out the way `learner_register` hands them out, and every row respects the same constraints (consent
+before membership, attendance only for members on the session date, one progress row per learner and lesson,
+outcomes after joining). `RowCheck` validates the first rows of every model with `full_clean` before they are
+written, so a builder row that breaks a model's rule stops the build (`BenchRowError`).
 
 Each centre has one facilitator, who leads all its groups (the pages are timed as the first one).
 The shape, per ordinary group: 25 learners (who joined up to 18 months before the group started),
@@ -47,9 +49,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group as Role
 from django.contrib.auth.models import User
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.test import override_settings
 from django.utils import timezone
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -65,8 +67,8 @@ from courses.models import (
     QuizResult,
     Session,
 )
-from home.demo.accounts import ensure_demo_accounts
-from home.demo.curriculum import demo_module_files, ensure_demo_curriculum
+from demo.data.accounts import ensure_demo_accounts
+from demo.data.curriculum import demo_module_files, ensure_demo_curriculum
 from learners.models import (
     Centre,
     CentreTransfer,
@@ -97,6 +99,7 @@ from peer_educators.models import (
 SEED = 20240603
 BATCH_SIZE = 2000  # Django lowers it to what the database accepts (999 parameters on SQLite)
 FLUSH_EVERY = 50_000  # rows kept in memory before they are written
+CHECKED_ROWS = 200  # of each model, the first rows built are checked against its rules before they are written
 
 FULL_CENTRES = 200
 FULL_GROUPS = 4000
@@ -386,6 +389,7 @@ class _RowWriter:
             rows, self.pending[key] = self.pending[key], []
             if not rows:
                 continue
+            _row_check.tuples(key, self.FIELDS[key], rows)
             table = quote(key._meta.db_table)
             columns = ", ".join(quote(key._meta.get_field(name).column) for name in self.FIELDS[key])
             with connection.cursor() as cursor:
@@ -398,6 +402,67 @@ class _RowWriter:
                 sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
                 for i in range(0, len(rows), BATCH_SIZE):
                     cursor.executemany(sql, rows[i : i + BATCH_SIZE])
+
+
+class BenchRowError(ValueError):
+    """A row the builder made breaks a rule of its model: the application itself could never have written it."""
+
+
+class RowCheck:
+    """Checks the first rows of each model a build writes against the model's own rules (`full_clean`: field
+    choices, lengths and validators, unique fields and the Meta constraints), so that a builder row breaking
+    a rule stops the build with `BenchRowError` instead of being written. Only a sample, to keep the build fast.
+    """
+
+    def __init__(self, sample: int = CHECKED_ROWS):
+        self.sample = sample
+        self.checked: dict[type, int] = {}
+
+    def _take(self, model: type, rows: list) -> list:
+        """The rows still to check for this model (the sample's remainder), counted as checked."""
+        done = self.checked.get(model, 0)
+        taken = rows[: max(0, self.sample - done)]
+        self.checked[model] = done + len(taken)
+        return taken
+
+    def rows(self, objs: list[models.Model]) -> None:
+        """Validate the model instances about to be bulk-created (the first of each model only)."""
+        if objs:
+            for obj in self._take(type(objs[0]), objs):
+                self._validate(obj)
+
+    def tuples(self, model: type, fields: tuple[str, ...], rows: list[tuple]) -> None:
+        """Validate plain rows (values in `fields` order, in the database's form) about to be written to a table."""
+        attnames = [model._meta.get_field(name).attname for name in fields]
+        for row in self._take(model, rows):
+            self._validate(model(**dict(zip(attnames, row, strict=True))))
+
+    def _validate(self, obj: models.Model) -> None:
+        """`full_clean`, leaving out foreign keys to objects not saved yet (nothing to check them against)."""
+        unsaved = {
+            field.name
+            for field in obj._meta.concrete_fields
+            if field.is_relation
+            and field.is_cached(obj)
+            and getattr(obj, field.name, None) is not None
+            and getattr(obj, field.name).pk is None
+        }
+        try:
+            obj.full_clean(exclude=unsaved)
+        except ValidationError as error:
+            problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+            raise BenchRowError(
+                f"The bench builder made a {obj._meta.label} row that its model refuses ({obj!r}): {problems}"
+            ) from error
+
+
+_row_check = RowCheck()  # the check of the build under way; build() starts it afresh
+
+
+def _insert(model: type, objs: list, **options) -> list:
+    """Check the first rows of the model against its rules (see RowCheck), then bulk-create them."""
+    _row_check.rows(objs)
+    return model.objects.bulk_create(objs, **options)
 
 
 @dataclass
@@ -426,7 +491,11 @@ class _Move:
 
 
 def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) -> None:
-    """Build the data set at the given scale into the (empty, migrated) database."""
+    """Build the data set at the given scale into the (empty, migrated) database.
+
+    Raises BenchRowError, before writing it, when a row of the first few hundred of a model breaks one of its rules.
+    """
+    _row_check.checked.clear()
     _fast_sqlite()
     rng = random.Random(SEED)
     evidence_rng = random.Random(SEED + 2)
@@ -439,7 +508,8 @@ def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) ->
 
     with transaction.atomic():
         unusable = make_password(None)  # the pages are timed with force_login; nobody signs in as these
-        facilitators = User.objects.bulk_create(
+        facilitators = _insert(
+            User,
             [
                 User(
                     username=f"{FACILITATOR_PREFIX}{i + 1:02d}",
@@ -447,11 +517,12 @@ def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) ->
                     password=unusable,
                 )
                 for i in range(scale.centres)
-            ]
+            ],
         )
         role = Role.objects.get(name=roles.FACILITATORS)
-        User.groups.through.objects.bulk_create([User.groups.through(user=u, group=role) for u in facilitators])
-        centres = Centre.objects.bulk_create(
+        _insert(User.groups.through, [User.groups.through(user=u, group=role) for u in facilitators])
+        centres = _insert(
+            Centre,
             [
                 Centre(
                     name=f"Bench centre {i + 1:02d}",
@@ -460,10 +531,11 @@ def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) ->
                     area=f"Area {i % 5 + 1}",
                 )
                 for i in range(scale.centres)
-            ]
+            ],
         )
-        StaffAssignment.objects.bulk_create(
-            [StaffAssignment(user=user, centre=centre) for user, centre in zip(facilitators, centres, strict=True)]
+        _insert(
+            StaffAssignment,
+            [StaffAssignment(user=user, centre=centre) for user, centre in zip(facilitators, centres, strict=True)],
         )
 
     plans = [
@@ -531,10 +603,11 @@ def _build_centre(
     Returns the centre's learners, each with the day they move to `move_to` (None for those who stay).
     """
     days = datetime.timedelta
-    groups = Group.objects.bulk_create(
-        [Group(centre=centre, name=plan.name, facilitator=facilitator) for plan in plans], batch_size=BATCH_SIZE
+    groups = _insert(
+        Group, [Group(centre=centre, name=plan.name, facilitator=facilitator) for plan in plans], batch_size=BATCH_SIZE
     )
-    GroupModule.objects.bulk_create(
+    _insert(
+        GroupModule,
         [
             GroupModule(group=group, module=module, position=position)
             for group, plan in zip(groups, plans, strict=True)
@@ -579,7 +652,7 @@ def _build_centre(
                 Learner(
                     centre=centre,
                     number=number,
-                    code=f"{centre.code}-{number:04d}",
+                    code=Learner.format_code(centre.code, number),
                     first_name=rng.choice(FIRST_NAMES),
                     sex=rng.choice(("f", "m", "f", "m", "x")),
                     birth_year=today.year - rng.randint(8, 17) if known_birth_year else None,
@@ -594,10 +667,11 @@ def _build_centre(
             )
             moves.append(moved_on)
             member_plans.append((plan.index, joined, left, rng.choice(ATTENDANCE_CHANCES)))
-    learners = Learner.objects.bulk_create(learners, batch_size=BATCH_SIZE)
+    learners = _insert(Learner, learners, batch_size=BATCH_SIZE)
     Centre.objects.filter(pk=centre.pk).update(last_learner_number=number)
     group_of = {plan.index: group for plan, group in zip(plans, groups, strict=True)}
-    Membership.objects.bulk_create(
+    _insert(
+        Membership,
         [
             Membership(group=group_of[index], learner=learner, joined_on=joined, left_on=left)
             for learner, (index, joined, left, _chance) in zip(learners, member_plans, strict=True)
@@ -627,7 +701,7 @@ def _build_centre(
                     cancel_reason="Centre closed for a public holiday" if cancelled else "",
                 )
             )
-        sessions = Session.objects.bulk_create(sessions, batch_size=BATCH_SIZE)
+        sessions = _insert(Session, sessions, batch_size=BATCH_SIZE)
         for i, session in enumerate(sessions[: plan.held]):
             lesson_id, day = session.lesson_id, date_field.get_db_prep_value(session.date, connection)
             maximum = questions[lesson_id] if plan.grid or i % 5 == 0 else 0  # quizzes: first lesson of a module
@@ -694,9 +768,7 @@ def _build_evidence(centre, facilitator, learners, *, move_to, trades, today, rn
                     completed_on=completed,
                     certified_on=certified,
                     certifying_board=BOARD if certified else "",
-                    certificate_number=f"{centre.code}-{learner.number:04d}"
-                    if certified and rng.random() < 0.8
-                    else "",
+                    certificate_number=learner.code if certified and rng.random() < 0.8 else "",
                     recorded_by=facilitator,
                 )
             )
@@ -726,13 +798,14 @@ def _build_evidence(centre, facilitator, learners, *, move_to, trades, today, rn
                 )
             )
     writer.flush()
-    TrainingEnrolment.objects.bulk_create(trainings, batch_size=BATCH_SIZE)
-    JobPlacement.objects.bulk_create(placements, batch_size=BATCH_SIZE)
-    SchoolEnrolment.objects.bulk_create(schools, batch_size=BATCH_SIZE)
+    _insert(TrainingEnrolment, trainings, batch_size=BATCH_SIZE)
+    _insert(JobPlacement, placements, batch_size=BATCH_SIZE)
+    _insert(SchoolEnrolment, schools, batch_size=BATCH_SIZE)
 
     formed = today - days(31 * COMMUNITY_MONTHS)
     members = [learner for learner, moved_on in learners if not moved_on][:ASSOCIATION_MEMBERS]
-    pcc, association = CommunityGroup.objects.bulk_create(
+    pcc, association = _insert(
+        CommunityGroup,
         [
             CommunityGroup(
                 centre=centre,
@@ -750,10 +823,10 @@ def _build_evidence(centre, facilitator, learners, *, move_to, trades, today, rn
                 members_male=sum(1 for learner in members if learner.sex != "f"),
                 members_female=sum(1 for learner in members if learner.sex == "f"),
             ),
-        ]
+        ],
     )
     through = CommunityGroup.learner_members.through
-    through.objects.bulk_create([through(communitygroup=association, learner=learner) for learner in members])
+    _insert(through, [through(communitygroup=association, learner=learner) for learner in members])
     meetings = [
         CommunityMeeting(
             group=group,
@@ -766,7 +839,7 @@ def _build_evidence(centre, facilitator, learners, *, move_to, trades, today, rn
         for group in (pcc, association)
         if rng.random() < MEETING_CHANCE
     ]
-    CommunityMeeting.objects.bulk_create(meetings, batch_size=BATCH_SIZE)
+    _insert(CommunityMeeting, meetings, batch_size=BATCH_SIZE)
     audiences = SensitisationEvent.Audience.values
     events = [
         SensitisationEvent(
@@ -780,7 +853,7 @@ def _build_evidence(centre, facilitator, learners, *, move_to, trades, today, rn
         )
         for k in range(31 * COMMUNITY_MONTHS // EVENT_EVERY_DAYS)
     ]
-    SensitisationEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    _insert(SensitisationEvent, events, batch_size=BATCH_SIZE)
     return {
         "services": services,
         "trainings": len(trainings),
@@ -794,7 +867,8 @@ def _build_evidence(centre, facilitator, learners, *, move_to, trades, today, rn
 def _record_moves(moves: list[_Move]) -> None:
     """Each move between centres, as `learner_transfer` records it: the learner takes the next number of
     their new centre and keeps their code (their groups were already ended on the day they moved)."""
-    CentreTransfer.objects.bulk_create(
+    _insert(
+        CentreTransfer,
         [
             CentreTransfer(
                 learner=move.learner,
@@ -850,7 +924,8 @@ def _build_peers(centres, facilitators, curriculum, *, questions, today) -> str:
         pool = [c for c in candidates if c not in chosen]
         if not chosen or not pool:
             continue
-        users = User.objects.bulk_create(
+        users = _insert(
+            User,
             [
                 User(
                     username=f"{PEER_PREFIX}{position + 1:02d}-{k + 1}",
@@ -858,10 +933,11 @@ def _build_peers(centres, facilitators, curriculum, *, questions, today) -> str:
                     password=unusable,
                 )
                 for k, learner in enumerate(chosen)
-            ]
+            ],
         )
-        User.groups.through.objects.bulk_create([User.groups.through(user=user, group=role) for user in users])
-        peers = PeerEducator.objects.bulk_create(
+        _insert(User.groups.through, [User.groups.through(user=user, group=role) for user in users])
+        peers = _insert(
+            PeerEducator,
             [
                 PeerEducator(
                     learner=learner,
@@ -872,9 +948,10 @@ def _build_peers(centres, facilitators, curriculum, *, questions, today) -> str:
                     endorsed_by=facilitator,
                 )
                 for learner, user in zip(chosen, users, strict=True)
-            ]
+            ],
         )
-        StatusChange.objects.bulk_create(
+        _insert(
+            StatusChange,
             [
                 StatusChange(peer_educator=peer, status=status, changed_on=today - days(ago), changed_by=facilitator)
                 for peer in peers
@@ -883,36 +960,40 @@ def _build_peers(centres, facilitators, curriculum, *, questions, today) -> str:
                     (PeerEducator.Status.IN_TRAINING, PEER_PROMOTED_DAYS + 7),
                     (PeerEducator.Status.ACTIVE, PEER_PROMOTED_DAYS),
                 )
-            ]
+            ],
         )
         made["peer educators"] += len(peers)
 
         plans = [(k, user, g) for k, user in enumerate(users) for g in range(PEER_GROUPS_PER_PEER)]
-        groups = Group.objects.bulk_create(
+        groups = _insert(
+            Group,
             [
                 Group(centre=centre, name=f"Peer group {k + 1}.{g + 1}", facilitator=facilitator, peer_leader=user)
                 for k, user, g in plans
-            ]
+            ],
         )
         made["peer groups"] += len(groups)
         observations = []
         for z, (group, (_k, user, _g)) in enumerate(zip(groups, plans, strict=True)):
             modules = peer_modules[z * PEER_GROUP_MODULES : (z + 1) * PEER_GROUP_MODULES]
-            GroupModule.objects.bulk_create(
-                [GroupModule(group=group, module=module, position=i) for i, (module, _l) in enumerate(modules)]
+            _insert(
+                GroupModule,
+                [GroupModule(group=group, module=module, position=i) for i, (module, _l) in enumerate(modules)],
             )
             members = [
                 pool[(z * PEER_GROUP_MEMBERS + i) % len(pool)] for i in range(min(PEER_GROUP_MEMBERS, len(pool)))
             ]
-            Membership.objects.bulk_create(
+            _insert(
+                Membership,
                 [
                     Membership(group=group, learner=learner, joined_on=today - days(PEER_MEMBERS_SINCE_DAYS))
                     for learner in members
-                ]
+                ],
             )
             lessons = [lesson for _module, module_lessons in modules for lesson in module_lessons]
             held = min(PEER_GROUP_HELD, len(lessons))
-            sessions = Session.objects.bulk_create(
+            sessions = _insert(
+                Session,
                 [
                     Session(
                         group=group,
@@ -926,7 +1007,7 @@ def _build_peers(centres, facilitators, curriculum, *, questions, today) -> str:
                 + [
                     Session(group=group, lesson=lesson, date=today + days(7 * j), status=Session.Status.PLANNED)
                     for j, lesson in enumerate(lessons[held:])
-                ]
+                ],
             )
             for session in sessions[:held]:
                 maximum = questions[session.lesson_id]
@@ -960,7 +1041,7 @@ def _build_peers(centres, facilitators, curriculum, *, questions, today) -> str:
                     )
                     for session in sessions[max(0, held - OBSERVATIONS_PER_PEER) : held]
                 ]
-        Observation.objects.bulk_create(observations)
+        _insert(Observation, observations)
         made["observations"] += len(observations)
         writer.flush()
         projects = _build_projects(centre, facilitator, chosen, users, pool, first=position == 0, today=today, rng=rng)
@@ -1001,7 +1082,7 @@ def _build_projects(centre, facilitator, peer_learners, peer_users, pool, *, fir
         )
         team = (BIG_TEAM if big else PROJECT_TEAM) - len(peer_learners)
         shapes.append((big, logs, [*peer_learners, *(pool[(j * 3 + i) % len(pool)] for i in range(team))]))
-    projects = Project.objects.bulk_create(projects)
+    projects = _insert(Project, projects)
     members, steps, entries = [], [], []
     for project, (big, logs, team) in zip(projects, shapes, strict=True):
         members += [ProjectMember(project=project, learner=learner) for learner in {t.pk: t for t in team}.values()]
@@ -1019,7 +1100,7 @@ def _build_projects(centre, facilitator, peer_learners, peer_users, pool, *, fir
             )
             for i in range(logs)
         ]
-    ProjectMember.objects.bulk_create(members, batch_size=BATCH_SIZE)
-    PlannedActivity.objects.bulk_create(steps, batch_size=BATCH_SIZE)
-    ActivityLog.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+    _insert(ProjectMember, members, batch_size=BATCH_SIZE)
+    _insert(PlannedActivity, steps, batch_size=BATCH_SIZE)
+    _insert(ActivityLog, entries, batch_size=BATCH_SIZE)
     return len(projects), len(entries)

@@ -7,8 +7,8 @@ from django.test import TestCase, override_settings
 from wagtail.models import PageLogEntry, Revision
 
 from courses.models import LessonPage, ModulePage
-from home.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from home.demo.curriculum import demo_module_files
+from demo.data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.data.curriculum import demo_module_files
 from tests.home.test_weight import CSS
 
 

@@ -11,7 +11,7 @@ templates; the same middleware, sessions and database settings) and accept the t
 host, without production's need for a secret key, HTTPS and collected static files.
 
 The database is wiped and migrated first (only when its name contains "bench"), filled by
-`home.bench.build` and then each page is timed by `home.bench.timing`. Results go to the JSON file
+`demo.bench.build` and then each page is timed by `demo.bench.timing`. Results go to the JSON file
 named by BENCH_OUT (default bench-results.json) and to a table on the console. A page or download
 that does not answer 200 makes the command fail; a page over its targets is reported as FAIL in the
 table and the JSON, without failing the command (timings depend on the machine). `--scale 0.1` builds
@@ -33,7 +33,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from home.bench import build, timing
+from demo.bench import build, timing
 from learners.models import Centre, Learner
 from lms.settings import base as base_settings
 from reports.forms import default_period
@@ -187,7 +187,10 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         started = time.perf_counter()
-        build.build(scale, log=lambda message: self._progress(started, message))
+        try:
+            build.build(scale, log=lambda message: self._progress(started, message))
+        except build.BenchRowError as error:
+            raise CommandError(str(error)) from error
         timings["build_seconds"] = round(time.perf_counter() - started, 1)
         self.stdout.write(f"Built in {timings['build_seconds']} s.")
 

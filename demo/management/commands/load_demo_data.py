@@ -6,11 +6,11 @@ Safe to run again: nothing is duplicated.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from home.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
-from home.demo.curriculum import ensure_demo_curriculum
-from home.demo.evidence import ensure_demo_evidence
-from home.demo.peers import ensure_demo_peers
-from home.demo.records import ensure_demo_records
+from demo.data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from demo.data.curriculum import ensure_demo_curriculum
+from demo.data.evidence import ensure_demo_evidence
+from demo.data.peers import ensure_demo_peers
+from demo.data.records import ensure_demo_records
 
 
 class Command(BaseCommand):

@@ -1,6 +1,10 @@
 """Check a demo curriculum JSON file against the shape `load_demo_data` expects.
 
-Usage: python3 home/demo/check_curriculum.py home/demo/curriculum/*.json
+The loader turns the JSON into pages without the checks an editor's form makes (StreamField content is not
+validated on save), so this is what keeps the demo lessons whole: one quiz with exactly one correct answer per
+question, a facilitator note, an activity, discussion and key messages in every lesson. tests/demo runs it.
+
+Usage: python3 demo/data/check_curriculum.py demo/data/curriculum/*.json
 Pure Python, so it runs before the project is installed.
 """
 
@@ -27,11 +31,17 @@ BLOCK_KEYS = {
 }
 
 
+class CurriculumError(ValueError):
+    """A demo curriculum file that does not have the shape the loader expects."""
+
+
 def fail(where, message):
-    raise SystemExit(f"{where}: {message}")
+    """Refuse the file, saying where and why."""
+    raise CurriculumError(f"{where}: {message}")
 
 
 def check_strings(where, value, minimum=1):
+    """A list of at least `minimum` non-empty strings."""
     if not isinstance(value, list) or len(value) < minimum:
         fail(where, f"needs a list of at least {minimum} strings")
     for item in value:
@@ -40,6 +50,7 @@ def check_strings(where, value, minimum=1):
 
 
 def check_block(where, block):
+    """One lesson body block: a known type with exactly its keys and sensible values; returns its type."""
     kind = block.get("type")
     if kind not in BLOCK_KEYS:
         fail(where, f"unknown block type {kind!r}")
@@ -81,6 +92,8 @@ def check_block(where, block):
 
 
 def check_module(path):
+    """A whole module file (module keys, ages, lessons and their blocks); returns its number of lessons."""
+    path = str(path)
     with open(path, encoding="utf-8") as handle:
         module = json.load(handle)
     keys = {"title", "slug", "topic", "summary", "age_min", "age_max", "learning_outcomes", "sensitive", "lessons"}
@@ -113,4 +126,7 @@ def check_module(path):
 
 if __name__ == "__main__":
     for name in sys.argv[1:]:
-        print(f"{name}: OK, {check_module(name)} lessons")
+        try:
+            print(f"{name}: OK, {check_module(name)} lessons")
+        except CurriculumError as error:
+            raise SystemExit(str(error)) from error

@@ -2,16 +2,20 @@
 
 import io
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from courses.models import Attendance
-from home.bench import build
-from home.bench.build import GRID_GROUP_NAME, PEER_PREFIX
-from learners.models import CentreTransfer, Group, Learner, Membership, ServiceRecord
+from demo.bench import build
+from demo.bench.build import GRID_GROUP_NAME, PEER_PREFIX, BenchRowError, RowCheck
+from learners.models import Centre, CentreTransfer, Group, Learner, Membership, ServiceRecord
+from learners.services import learner_register
 from lms import access
+from tests.factories import make_centre
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +112,62 @@ def test_the_bench_data_moves_a_learner_to_the_next_centre_and_keeps_their_histo
         )
     # numbers stay unique per centre: the mover took the next number of the centre they moved to
     assert Learner.objects.values("centre", "number").distinct().count() == Learner.objects.count()
+
+
+def test_bench_learners_have_the_codes_and_numbers_registration_would_have_given_them():
+    build.build(build.Scale(centres=2, groups=3, learners=60))
+    stayed = Learner.objects.filter(transfers__isnull=True).select_related("centre")
+    assert stayed.count() == 58
+    assert all(learner.code == Learner.format_code(learner.centre.code, learner.number) for learner in stayed)
+    centre = Centre.objects.order_by("pk").first()
+    facilitator = centre.staff_assignments.get().user
+    newcomer = learner_register(
+        centre=centre,
+        first_name="Newcomer",
+        sex="m",
+        joined_on=timezone.localdate(),
+        birth_year=timezone.localdate().year - 12,
+        acting_user=facilitator,
+    )
+    highest = max(Learner.objects.filter(centre=centre).exclude(pk=newcomer.pk).values_list("number", flat=True))
+    assert newcomer.number == highest + 1 and newcomer.code == Learner.format_code(centre.code, highest + 1)
+
+
+def learner(centre, **fields) -> Learner:
+    """An unsaved learner as the builder makes one, with some fields changed."""
+    values = {
+        "centre": centre,
+        "number": 1,
+        "code": Learner.format_code(centre.code, 1),
+        "first_name": "Aisha",
+        "sex": Learner.Sex.FEMALE,
+        "birth_year": timezone.localdate().year - 12,
+        "joined_on": timezone.localdate(),
+    }
+    return Learner(**{**values, **fields})
+
+
+def test_the_builders_check_refuses_a_row_that_breaks_a_model_constraint():
+    centre = make_centre()
+    RowCheck().rows([learner(centre)])  # a row the registration service could write passes
+    with pytest.raises(BenchRowError, match="learners.Learner.*learner_has_birth_year_or_age_band"):
+        RowCheck().rows([learner(centre), learner(centre, number=2, code="QTA-0002", birth_year=None, age_band="")])
+
+
+def test_the_builders_check_refuses_a_value_the_model_does_not_allow():
+    with pytest.raises(BenchRowError, match="sex: Value 'z' is not a valid choice"):
+        RowCheck().rows([learner(make_centre(), sex="z")])  # the database would take it; the model refuses it
+
+
+def test_bench_stops_before_writing_a_row_its_model_would_refuse(tmp_path, monkeypatch):
+    """A builder bug (here: a service kind the model does not know) fails the bench instead of writing the rows."""
+    monkeypatch.setenv("BENCH_OUT", str(tmp_path / "bench.json"))
+    haircut = SimpleNamespace(value="haircut")
+    monkeypatch.setattr(build, "SERVICE_KINDS", ((ServiceRecord.Kind.EDUCATION, 1, ""), (haircut, 1, "")))
+    with pytest.raises(CommandError, match="learners.ServiceRecord row that its model refuses.*haircut"):
+        call_command("bench", scale=0.0005, requests=1, no_reset=True, stdout=io.StringIO())
+    assert not ServiceRecord.objects.exists()
+    assert not (tmp_path / "bench.json").exists()
 
 
 def test_bench_refuses_to_wipe_a_database_not_named_for_it(tmp_path, monkeypatch):

@@ -26,7 +26,7 @@ from django.utils import timezone
 from courses import selectors as course_selectors
 from courses import services as delivery
 from courses.models import Attendance, ModulePage, Session
-from home.demo.records import CHILD_RIGHTS, CITIZENSHIP
+from demo.data.records import CHILD_RIGHTS, CITIZENSHIP
 from learners import services as registry
 from learners.models import Centre, Group, Learner
 from peer_educators import selectors, services
@@ -178,7 +178,7 @@ class _Builder:
         if len(lessons) != len(TRAINING_DAYS):
             raise RuntimeError(
                 f"The demo training expects {len(TRAINING_DAYS)} lessons in {CITIZENSHIP} and {PEER_TRAINING}, "
-                f"found {len(lessons)}: update TRAINING_DAYS in home/demo/peers.py."
+                f"found {len(lessons)}: update TRAINING_DAYS in demo/data/peers.py."
             )
         position = {slug: 0 for slug, _lesson in lessons}
         for days, (slug, lesson) in zip(TRAINING_DAYS, lessons, strict=True):

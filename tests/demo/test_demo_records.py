@@ -31,8 +31,8 @@ class DemoRecordsTest(TestCase):
         today = timezone.localdate()
         eight_weeks_ago = today - datetime.timedelta(weeks=8)
         assert set(Centre.objects.values_list("code", flat=True)) == {"QTA", "KSI"}
-        # 33 learners in the centre records, 12 more with the demo peer educator (home/demo/peers.py),
-        # and 76 in the earlier cohorts of the programme evidence (home/demo/evidence.py), now closed
+        # 33 learners in the centre records, 12 more with the demo peer educator (demo/data/peers.py),
+        # and 76 in the earlier cohorts of the programme evidence (demo/data/evidence.py), now closed
         assert Learner.objects.count() == 121
         assert set(Group.objects.filter(is_active=True).values_list("name", flat=True)) == {
             "Sunrise group",
