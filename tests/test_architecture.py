@@ -13,13 +13,6 @@ ORDER = ("lms", "home", "learners", "courses", "peer_educators", "reports", "dem
 # ARCHITECTURE.md: lms/access.py alone may import app models, and only inside its functions.
 ACCESS = "lms/access.py"
 
-# Imports that break the order today, listed rather than fixed here (they belong to other apps' code): the lead
-# decides. Each is (file, imported module); a test below fails once an entry is no longer needed.
-ALLOWED = {
-    # The URL root routes /search/ to home.views.search itself, instead of include("home.urls").
-    ("lms/urls.py", "home"),
-}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -112,11 +105,7 @@ def test_every_top_level_package_has_a_place_in_the_order():
 def test_an_app_imports_only_the_apps_listed_above_it(app):
     imports = imports_of(app)
     assert imports, f"no imports found in {app}/: the scanner is not reading it"
-    wrong = [
-        str(imp)
-        for imp in imports
-        if breaks_order(imp) and not access_may(imp) and (imp.path, imp.package) not in ALLOWED
-    ]
+    wrong = [str(imp) for imp in imports if breaks_order(imp) and not access_may(imp)]
     assert wrong == [], f"{app} may import only {', '.join(ORDER[: ORDER.index(app)]) or 'no project app'}"
 
 
@@ -141,11 +130,3 @@ def test_lms_access_imports_app_models_only_inside_its_functions():
     imports = [imp for imp in imports_of("lms") if imp.path == ACCESS and imp.package in ORDER[1:]]
     assert imports, "lms/access.py asks the apps' models who may see what"
     assert [str(imp) for imp in imports if not access_may(imp)] == []
-
-
-@pytest.mark.parametrize(("path", "package"), sorted(ALLOWED))
-def test_each_allowed_exception_is_still_needed(path, package):
-    app = path.split("/")[0]
-    assert any(imp.path == path and imp.package == package and breaks_order(imp) for imp in imports_of(app)), (
-        f"{path} no longer imports {package}: remove it from ALLOWED"
-    )
