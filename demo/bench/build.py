@@ -42,7 +42,7 @@ import datetime
 import json
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -288,7 +288,9 @@ def bench_world() -> BenchWorld:
     """Find the grid group and the objects the pages are timed on in an already built data set."""
     group = Group.objects.select_related("facilitator").get(name=GRID_GROUP_NAME)
     session = Session.objects.filter(group=group, status=Session.Status.HELD).latest("date", "id")
-    learner = Learner.objects.filter(memberships__group=group, memberships__left_on__isnull=True).order_by("code")[0]
+    learner = Learner.objects.filter(
+        pk__in=Membership.objects.current().filter(group=group).values("learner_id")
+    ).order_by("code")[0]
     peer = User.objects.filter(username__startswith=PEER_PREFIX).order_by("username")[0]
     project = Project.objects.get(title=BIG_PROJECT)
     manager = User.objects.get(username=MANAGER_USERNAME)
@@ -506,38 +508,66 @@ def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) ->
     trades = list(Trade.objects.filter(is_active=True).order_by("pk")) or [Trade.objects.create(name="Tailoring")]
     log(f"curriculum: {len(curriculum)} modules, {len(questions)} lessons")
 
+    facilitators, centres = _build_staff(scale)
+    plans = _group_plans(scale, centres, curriculum)
+    moves, evidence = _build_centres(
+        centres,
+        facilitators,
+        plans,
+        questions=questions,
+        trades=trades,
+        today=today,
+        rng=rng,
+        evidence_rng=evidence_rng,
+        log=log,
+    )
     with transaction.atomic():
-        unusable = make_password(None)  # the pages are timed with force_login; nobody signs in as these
-        facilitators = _insert(
-            User,
-            [
-                User(
-                    username=f"{FACILITATOR_PREFIX}{i + 1:02d}",
-                    first_name=FIRST_NAMES[i % len(FIRST_NAMES)],
-                    password=unusable,
-                )
-                for i in range(scale.centres)
-            ],
-        )
-        role = Role.objects.get(name=roles.FACILITATORS)
-        _insert(User.groups.through, [User.groups.through(user=u, group=role) for u in facilitators])
-        centres = _insert(
-            Centre,
-            [
-                Centre(
-                    name=f"Bench centre {i + 1:02d}",
-                    code=_centre_code(i),
-                    kind=Centre.Kind.CFS if i % 4 == 3 else Centre.Kind.DROP_IN,
-                    area=f"Area {i % 5 + 1}",
-                )
-                for i in range(scale.centres)
-            ],
-        )
-        _insert(
-            StaffAssignment,
-            [StaffAssignment(user=user, centre=centre) for user, centre in zip(facilitators, centres, strict=True)],
-        )
+        _record_moves(moves)
+    log("evidence: " + ", ".join(f"{n} {name}" for name, n in evidence.items()) + f", {len(moves)} moves")
+    with transaction.atomic():
+        made = _build_peers(centres, facilitators, curriculum, questions=questions, today=today)
+    log(f"peer educators: {made}")
+    finish_database()
 
+
+@transaction.atomic
+def _build_staff(scale: Scale) -> tuple[list[User], list[Centre]]:
+    """The centres and their facilitators (one each, in the Facilitators role, assigned to their centre)."""
+    unusable = make_password(None)  # the pages are timed with force_login; nobody signs in as these
+    facilitators = _insert(
+        User,
+        [
+            User(
+                username=f"{FACILITATOR_PREFIX}{i + 1:02d}",
+                first_name=FIRST_NAMES[i % len(FIRST_NAMES)],
+                password=unusable,
+            )
+            for i in range(scale.centres)
+        ],
+    )
+    role = Role.objects.get(name=roles.FACILITATORS)
+    _insert(User.groups.through, [User.groups.through(user=u, group=role) for u in facilitators])
+    centres = _insert(
+        Centre,
+        [
+            Centre(
+                name=f"Bench centre {i + 1:02d}",
+                code=_centre_code(i),
+                kind=Centre.Kind.CFS if i % 4 == 3 else Centre.Kind.DROP_IN,
+                area=f"Area {i % 5 + 1}",
+            )
+            for i in range(scale.centres)
+        ],
+    )
+    _insert(
+        StaffAssignment,
+        [StaffAssignment(user=user, centre=centre) for user, centre in zip(facilitators, centres, strict=True)],
+    )
+    return facilitators, centres
+
+
+def _group_plans(scale: Scale, centres: list[Centre], curriculum) -> list[_GroupPlan]:
+    """The grid group at the first centre, then the ordinary groups spread over the centres and learners."""
     plans = [
         _GroupPlan(
             index=0,
@@ -564,7 +594,16 @@ def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) ->
                 planned_offset=k % DAYS_BETWEEN_SESSIONS,
             )
         )
+    return plans
 
+
+def _build_centres(
+    centres, facilitators, plans, *, questions, trades, today, rng, evidence_rng, log
+) -> tuple[list[_Move], dict[str, int]]:
+    """Each centre's groups and learners, then its evidence, one transaction per centre, logging progress.
+
+    Returns the moves to record once every centre is built, and how many of each kind of evidence were made.
+    """
     plans_of: dict[int, list[_GroupPlan]] = {}
     for plan in plans:
         plans_of.setdefault(plan.centre.pk, []).append(plan)
@@ -586,13 +625,7 @@ def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) ->
         moves += [_Move(learner, centre, move_to, moved_on, facilitator) for learner, moved_on in learners if moved_on]
         if position % log_every == log_every - 1 or position == len(centres) - 1:
             log(f"centres built: {position + 1}/{len(centres)}")
-    with transaction.atomic():
-        _record_moves(moves)
-    log("evidence: " + ", ".join(f"{n} {name}" for name, n in evidence.items()) + f", {len(moves)} moves")
-    with transaction.atomic():
-        made = _build_peers(centres, facilitators, curriculum, questions=questions, today=today)
-    log(f"peer educators: {made}")
-    finish_database()
+    return moves, evidence
 
 
 def _build_centre(
@@ -602,7 +635,21 @@ def _build_centre(
 
     Returns the centre's learners, each with the day they move to `move_to` (None for those who stay).
     """
-    days = datetime.timedelta
+    groups = _insert_groups(centre, facilitator, plans)
+    # Dates first: members must have joined before the sessions they are counted in.
+    schedules = [_schedule(plan, today) for plan in plans]
+    learners, member_plans, moves = _plan_learners(
+        centre, facilitator, plans, schedules, today=today, rng=rng, move_to=move_to
+    )
+    learners = _insert(Learner, learners, batch_size=BATCH_SIZE)
+    Centre.objects.filter(pk=centre.pk).update(last_learner_number=centre.last_learner_number + len(learners))
+    members_by_group = _insert_memberships(plans, groups, learners, member_plans)
+    _hold_sessions(plans, groups, schedules, members_by_group, facilitator=facilitator, questions=questions, rng=rng)
+    return list(zip(learners, moves, strict=True))
+
+
+def _insert_groups(centre, facilitator, plans) -> list[Group]:
+    """The centre's groups, led by its facilitator, each with the modules of its plan in order."""
     groups = _insert(
         Group, [Group(centre=centre, name=plan.name, facilitator=facilitator) for plan in plans], batch_size=BATCH_SIZE
     )
@@ -615,21 +662,31 @@ def _build_centre(
         ],
         batch_size=BATCH_SIZE,
     )
+    return groups
 
-    # Dates first: members must have joined before the sessions they are counted in.
-    schedules = []
-    for plan in plans:
-        lessons = [lesson for _module, module_lessons in plan.modules for lesson in module_lessons]
-        if plan.grid:
-            held_dates = [today - days((plan.held - i) * DAYS_BETWEEN_SESSIONS) for i in range(plan.held)]
-        else:
-            shift = plan.index % DAYS_BETWEEN_SESSIONS
-            held_dates = [today - days((plan.held - i) * DAYS_BETWEEN_HELD + shift) for i in range(plan.held)]
-        sessions_wanted = len(lessons) if plan.grid else SESSIONS_PER_GROUP
-        later = sessions_wanted - plan.held
-        later_dates = [today + days(plan.planned_offset + j * DAYS_BETWEEN_SESSIONS) for j in range(later)]
-        schedules.append((lessons[:sessions_wanted], held_dates, later_dates))
 
+def _schedule(plan: _GroupPlan, today: datetime.date) -> tuple[list, list[datetime.date], list[datetime.date]]:
+    """A group's lessons in session order, the dates of its held sessions and the dates of the later ones."""
+    days = datetime.timedelta
+    lessons = [lesson for _module, module_lessons in plan.modules for lesson in module_lessons]
+    if plan.grid:
+        held_dates = [today - days((plan.held - i) * DAYS_BETWEEN_SESSIONS) for i in range(plan.held)]
+    else:
+        shift = plan.index % DAYS_BETWEEN_SESSIONS
+        held_dates = [today - days((plan.held - i) * DAYS_BETWEEN_HELD + shift) for i in range(plan.held)]
+    sessions_wanted = len(lessons) if plan.grid else SESSIONS_PER_GROUP
+    later = sessions_wanted - plan.held
+    later_dates = [today + days(plan.planned_offset + j * DAYS_BETWEEN_SESSIONS) for j in range(later)]
+    return lessons[:sessions_wanted], held_dates, later_dates
+
+
+def _plan_learners(centre, facilitator, plans, schedules, *, today, rng, move_to) -> tuple[list, list, list]:
+    """The centre's new learners (not saved yet), group by group, with the random draws for each in turn.
+
+    Returns the learners; for each, (group index, joined, left, chance of coming); and the day each moves
+    to `move_to` (None for those who stay).
+    """
+    days = datetime.timedelta
     number = centre.last_learner_number
     moving = TRANSFERS_PER_CENTRE if move_to is not None else 0
     learners, member_plans, moves = [], [], []
@@ -667,8 +724,11 @@ def _build_centre(
             )
             moves.append(moved_on)
             member_plans.append((plan.index, joined, left, rng.choice(ATTENDANCE_CHANCES)))
-    learners = _insert(Learner, learners, batch_size=BATCH_SIZE)
-    Centre.objects.filter(pk=centre.pk).update(last_learner_number=number)
+    return learners, member_plans, moves
+
+
+def _insert_memberships(plans, groups, learners, member_plans) -> dict[int, list]:
+    """Each saved learner's membership of their group; returns (learner id, joined, left, chance) by group index."""
     group_of = {plan.index: group for plan, group in zip(plans, groups, strict=True)}
     _insert(
         Membership,
@@ -681,27 +741,18 @@ def _build_centre(
     members_by_group: dict[int, list] = {}
     for learner, (index, joined, left, chance) in zip(learners, member_plans, strict=True):
         members_by_group.setdefault(index, []).append((learner.pk, joined, left, chance))
+    return members_by_group
 
+
+def _hold_sessions(plans, groups, schedules, members_by_group, *, facilitator, questions, rng) -> None:
+    """Each group's sessions, then the attendance, progress and quiz results of its held ones, group by group."""
     writer = _RowWriter()
     now = Attendance._meta.get_field("recorded_at").get_db_prep_value(timezone.now(), connection)
     date_field = LessonProgress._meta.get_field("completed_on")
     for plan, group, (lessons, held_dates, later_dates) in zip(plans, groups, schedules, strict=True):
-        sessions = [
-            Session(group=group, lesson=lessons[i], date=day, status=Session.Status.HELD, delivered_by=facilitator)
-            for i, day in enumerate(held_dates)
-        ]
-        for j, day in enumerate(later_dates):
-            cancelled = not plan.grid and 3 <= j < 3 + CANCELLED_PER_GROUP
-            sessions.append(
-                Session(
-                    group=group,
-                    lesson=lessons[plan.held + j],
-                    date=day,
-                    status=Session.Status.CANCELLED if cancelled else Session.Status.PLANNED,
-                    cancel_reason="Centre closed for a public holiday" if cancelled else "",
-                )
-            )
-        sessions = _insert(Session, sessions, batch_size=BATCH_SIZE)
+        sessions = _insert(
+            Session, _group_sessions(plan, group, lessons, held_dates, later_dates, facilitator), batch_size=BATCH_SIZE
+        )
         for i, session in enumerate(sessions[: plan.held]):
             lesson_id, day = session.lesson_id, date_field.get_db_prep_value(session.date, connection)
             maximum = questions[lesson_id] if plan.grid or i % 5 == 0 else 0  # quizzes: first lesson of a module
@@ -722,87 +773,186 @@ def _build_centre(
                             QuizResult, (session.pk, learner_id, lesson_id, kind, score, maximum, facilitator.pk, now)
                         )
     writer.flush()
-    return list(zip(learners, moves, strict=True))
+
+
+def _group_sessions(plan, group, lessons, held_dates, later_dates, facilitator) -> list[Session]:
+    """A group's sessions (not saved yet): the held ones, then the planned ones, two of them cancelled."""
+    sessions = [
+        Session(group=group, lesson=lessons[i], date=day, status=Session.Status.HELD, delivered_by=facilitator)
+        for i, day in enumerate(held_dates)
+    ]
+    for j, day in enumerate(later_dates):
+        cancelled = not plan.grid and 3 <= j < 3 + CANCELLED_PER_GROUP
+        sessions.append(
+            Session(
+                group=group,
+                lesson=lessons[plan.held + j],
+                date=day,
+                status=Session.Status.CANCELLED if cancelled else Session.Status.PLANNED,
+                cancel_reason="Centre closed for a public holiday" if cancelled else "",
+            )
+        )
+    return sessions
+
+
+@dataclass
+class _CentreEvidence:
+    """One centre's evidence as it is drawn: who records it, where a learner was on a day, and the rows so far."""
+
+    centre: Centre
+    facilitator: User
+    move_to: Centre | None
+    trades: list[Trade]
+    today: datetime.date
+    rng: random.Random
+    now: object  # the recorded_at of the service rows, in the database's form
+    writer: _RowWriter = field(default_factory=_RowWriter)
+    services: int = 0
+    trainings: list[TrainingEnrolment] = field(default_factory=list)
+    placements: list[JobPlacement] = field(default_factory=list)
+    schools: list[SchoolEnrolment] = field(default_factory=list)
+
+    def centre_on(self, day: datetime.date, moved_on: datetime.date | None) -> int:
+        """The id of the centre a learner who moves on `moved_on` (None: never) was at on a day."""
+        return self.move_to.pk if moved_on and day >= moved_on else self.centre.pk
 
 
 def _build_evidence(centre, facilitator, learners, *, move_to, trades, today, rng) -> dict[str, int]:
     """A centre's services, vocational training, job placements and school enrolments (each counted for the
     centre the learner was at on its day), then its PCC and child association, their meetings, and its
     sensitisation events."""
-    days = datetime.timedelta
-    writer = _RowWriter()
     now = ServiceRecord._meta.get_field("recorded_at").get_db_prep_value(timezone.now(), connection)
+    run = _CentreEvidence(
+        centre=centre, facilitator=facilitator, move_to=move_to, trades=trades, today=today, rng=rng, now=now
+    )
+    for learner, moved_on in learners:
+        _learner_evidence(run, learner, moved_on)
+    run.writer.flush()
+    _insert(TrainingEnrolment, run.trainings, batch_size=BATCH_SIZE)
+    _insert(JobPlacement, run.placements, batch_size=BATCH_SIZE)
+    _insert(SchoolEnrolment, run.schools, batch_size=BATCH_SIZE)
+    meetings, events = _community_work(centre, facilitator, learners, today=today, rng=rng)
+    return {
+        "services": run.services,
+        "trainings": len(run.trainings),
+        "placements": len(run.placements),
+        "school enrolments": len(run.schools),
+        "community meetings": meetings,
+        "sensitisation events": events,
+    }
+
+
+def _learner_evidence(run: _CentreEvidence, learner: Learner, moved_on: datetime.date | None) -> None:
+    """One learner's services, then vocational training (and perhaps a job) or school enrolment, if drawn."""
+    known_for = (run.today - learner.joined_on).days
+    _draw_services(run, learner, moved_on, known_for)
+    age = run.today.year - learner.birth_year if learner.birth_year else None
+    if age is not None and age >= TRAINING_MIN_AGE and known_for > 60 and run.rng.random() < TRAINING_SHARE:
+        _draw_training(run, learner, moved_on, known_for)
+    elif (age is None or age <= SCHOOL_MAX_AGE) and known_for > 30 and run.rng.random() < SCHOOL_SHARE:
+        day = learner.joined_on + datetime.timedelta(days=run.rng.randint(30, known_for))
+        run.schools.append(
+            SchoolEnrolment(
+                learner=learner,
+                centre_id=run.centre_on(day, moved_on),
+                enrolled_on=day,
+                grade=str(run.rng.randint(1, 8)),
+                recorded_by=run.facilitator,
+            )
+        )
+
+
+def _draw_services(run: _CentreEvidence, learner: Learner, moved_on: datetime.date | None, known_for: int) -> None:
+    """A learner's services since joining, at their own rate, on distinct days, of weighted kinds."""
     date_field = ServiceRecord._meta.get_field("date")
     kinds = [(kind.value, provider) for kind, _weight, provider in SERVICE_KINDS]
     weights = [weight for _kind, weight, _provider in SERVICE_KINDS]
-    services, trainings, placements, schools = 0, [], [], []
-    for learner, moved_on in learners:
-        known_for = (today - learner.joined_on).days
+    rate = run.rng.uniform(*SERVICES_PER_YEAR)
+    n = min(known_for + 1, int(known_for * rate / 365 + run.rng.random()))
+    for offset in sorted(run.rng.sample(range(known_for + 1), n)):
+        day = learner.joined_on + datetime.timedelta(days=offset)
+        kind, provider = run.rng.choices(kinds, weights)[0]
+        db_day = date_field.get_db_prep_value(day, connection)
+        row = (learner.pk, run.centre_on(day, moved_on), kind, db_day, provider, run.facilitator.pk, run.now)
+        run.writer.add(ServiceRecord, row)
+    run.services += n
 
-        def centre_on(day: datetime.date, moved_on=moved_on) -> int:
-            return move_to.pk if moved_on and day >= moved_on else centre.pk
 
-        rate = rng.uniform(*SERVICES_PER_YEAR)
-        n = min(known_for + 1, int(known_for * rate / 365 + rng.random()))
-        for offset in sorted(rng.sample(range(known_for + 1), n)):
-            day = learner.joined_on + days(offset)
-            kind, provider = rng.choices(kinds, weights)[0]
-            db_day = date_field.get_db_prep_value(day, connection)
-            writer.add(ServiceRecord, (learner.pk, centre_on(day), kind, db_day, provider, facilitator.pk, now))
-        services += n
-
-        age = today.year - learner.birth_year if learner.birth_year else None
-        if age is not None and age >= TRAINING_MIN_AGE and known_for > 60 and rng.random() < TRAINING_SHARE:
-            trade = rng.choice(trades)
-            enrolled = learner.joined_on + days(rng.randint(30, known_for - 30))
-            completed = enrolled + days(rng.randint(90, 180))
-            completed = completed if completed <= today and rng.random() < TRAINING_COMPLETED else None
-            certified = completed + days(rng.randint(7, 60)) if completed else None
-            certified = certified if certified and certified <= today and rng.random() < TRAINING_CERTIFIED else None
-            trainings.append(
-                TrainingEnrolment(
-                    learner=learner,
-                    centre_id=centre_on(enrolled),
-                    trade=trade,
-                    enrolled_on=enrolled,
-                    completed_on=completed,
-                    certified_on=certified,
-                    certifying_board=BOARD if certified else "",
-                    certificate_number=learner.code if certified and rng.random() < 0.8 else "",
-                    recorded_by=facilitator,
-                )
+def _draw_training(run: _CentreEvidence, learner: Learner, moved_on: datetime.date | None, known_for: int) -> None:
+    """A learner's vocational training, perhaps completed and certified, and perhaps a job placement after it."""
+    days, rng, today = datetime.timedelta, run.rng, run.today
+    trade = rng.choice(run.trades)
+    enrolled = learner.joined_on + days(rng.randint(30, known_for - 30))
+    completed = enrolled + days(rng.randint(90, 180))
+    completed = completed if completed <= today and rng.random() < TRAINING_COMPLETED else None
+    certified = completed + days(rng.randint(7, 60)) if completed else None
+    certified = certified if certified and certified <= today and rng.random() < TRAINING_CERTIFIED else None
+    run.trainings.append(
+        TrainingEnrolment(
+            learner=learner,
+            centre_id=run.centre_on(enrolled, moved_on),
+            trade=trade,
+            enrolled_on=enrolled,
+            completed_on=completed,
+            certified_on=certified,
+            certifying_board=BOARD if certified else "",
+            certificate_number=learner.code if certified and rng.random() < 0.8 else "",
+            recorded_by=run.facilitator,
+        )
+    )
+    placed = completed + days(rng.randint(10, 120)) if completed else None
+    if placed and placed <= today and rng.random() < PLACED_SHARE:
+        in_trade = rng.random() < 0.8
+        run.placements.append(
+            JobPlacement(
+                learner=learner,
+                centre_id=run.centre_on(placed, moved_on),
+                placed_on=placed,
+                kind=rng.choice(JobPlacement.Kind.values),
+                trade=trade if in_trade else None,
+                sector="" if in_trade else rng.choice(("Bakery", "Transport", "Hotel kitchen")),
+                recorded_by=run.facilitator,
             )
-            placed = completed + days(rng.randint(10, 120)) if completed else None
-            if placed and placed <= today and rng.random() < PLACED_SHARE:
-                in_trade = rng.random() < 0.8
-                placements.append(
-                    JobPlacement(
-                        learner=learner,
-                        centre_id=centre_on(placed),
-                        placed_on=placed,
-                        kind=rng.choice(JobPlacement.Kind.values),
-                        trade=trade if in_trade else None,
-                        sector="" if in_trade else rng.choice(("Bakery", "Transport", "Hotel kitchen")),
-                        recorded_by=facilitator,
-                    )
-                )
-        elif (age is None or age <= SCHOOL_MAX_AGE) and known_for > 30 and rng.random() < SCHOOL_SHARE:
-            day = learner.joined_on + days(rng.randint(30, known_for))
-            schools.append(
-                SchoolEnrolment(
-                    learner=learner,
-                    centre_id=centre_on(day),
-                    enrolled_on=day,
-                    grade=str(rng.randint(1, 8)),
-                    recorded_by=facilitator,
-                )
-            )
-    writer.flush()
-    _insert(TrainingEnrolment, trainings, batch_size=BATCH_SIZE)
-    _insert(JobPlacement, placements, batch_size=BATCH_SIZE)
-    _insert(SchoolEnrolment, schools, batch_size=BATCH_SIZE)
+        )
 
-    formed = today - days(31 * COMMUNITY_MONTHS)
+
+def _community_work(centre, facilitator, learners, *, today, rng) -> tuple[int, int]:
+    """A centre's PCC and child association, their meetings, and its sensitisation events; returns how many
+    meetings and events were made."""
+    pcc, association = _community_groups(centre, learners, today=today, rng=rng)
+    meetings = [
+        CommunityMeeting(
+            group=group,
+            date=today - datetime.timedelta(days=30 * month + rng.randint(0, 27)),
+            topics="\n".join(rng.sample(MEETING_TOPICS, 2)),
+            attendance=rng.randint(min(3, group.members_total), max(3, group.members_total)),
+            recorded_by=facilitator,
+        )
+        for month in range(COMMUNITY_MONTHS)
+        for group in (pcc, association)
+        if rng.random() < MEETING_CHANCE
+    ]
+    _insert(CommunityMeeting, meetings, batch_size=BATCH_SIZE)
+    audiences = SensitisationEvent.Audience.values
+    events = [
+        SensitisationEvent(
+            centre=centre,
+            date=today - datetime.timedelta(days=k * EVENT_EVERY_DAYS + rng.randint(0, 10)),
+            audience=audiences[k % len(audiences)],
+            participants_male=rng.randint(5, 30),
+            participants_female=rng.randint(0, 25),
+            topics=EVENT_TOPICS,
+            recorded_by=facilitator,
+        )
+        for k in range(31 * COMMUNITY_MONTHS // EVENT_EVERY_DAYS)
+    ]
+    _insert(SensitisationEvent, events, batch_size=BATCH_SIZE)
+    return len(meetings), len(events)
+
+
+def _community_groups(centre, learners, *, today, rng) -> tuple[CommunityGroup, CommunityGroup]:
+    """A centre's Parents' Community Committee and its child association, whose members are learners who stay."""
+    formed = today - datetime.timedelta(days=31 * COMMUNITY_MONTHS)
     members = [learner for learner, moved_on in learners if not moved_on][:ASSOCIATION_MEMBERS]
     pcc, association = _insert(
         CommunityGroup,
@@ -827,41 +977,7 @@ def _build_evidence(centre, facilitator, learners, *, move_to, trades, today, rn
     )
     through = CommunityGroup.learner_members.through
     _insert(through, [through(communitygroup=association, learner=learner) for learner in members])
-    meetings = [
-        CommunityMeeting(
-            group=group,
-            date=today - days(30 * month + rng.randint(0, 27)),
-            topics="\n".join(rng.sample(MEETING_TOPICS, 2)),
-            attendance=rng.randint(min(3, group.members_total), max(3, group.members_total)),
-            recorded_by=facilitator,
-        )
-        for month in range(COMMUNITY_MONTHS)
-        for group in (pcc, association)
-        if rng.random() < MEETING_CHANCE
-    ]
-    _insert(CommunityMeeting, meetings, batch_size=BATCH_SIZE)
-    audiences = SensitisationEvent.Audience.values
-    events = [
-        SensitisationEvent(
-            centre=centre,
-            date=today - days(k * EVENT_EVERY_DAYS + rng.randint(0, 10)),
-            audience=audiences[k % len(audiences)],
-            participants_male=rng.randint(5, 30),
-            participants_female=rng.randint(0, 25),
-            topics=EVENT_TOPICS,
-            recorded_by=facilitator,
-        )
-        for k in range(31 * COMMUNITY_MONTHS // EVENT_EVERY_DAYS)
-    ]
-    _insert(SensitisationEvent, events, batch_size=BATCH_SIZE)
-    return {
-        "services": services,
-        "trainings": len(trainings),
-        "placements": len(placements),
-        "school enrolments": len(schools),
-        "community meetings": len(meetings),
-        "sensitisation events": len(events),
-    }
+    return pcc, association
 
 
 def _record_moves(moves: list[_Move]) -> None:
@@ -901,153 +1017,207 @@ def _peer_candidates(centre: Centre, today: datetime.date, grid_members: set[int
     return sorted(learners, key=lambda learner: learner.pk in grid_members)
 
 
+@dataclass
+class _PeerRun:
+    """What building every centre's peer educators shares: the draws, the role, the writer and the counts."""
+
+    rng: random.Random
+    today: datetime.date
+    questions: dict[int, int]
+    peer_modules: list
+    grid_members: set[int]
+    role: Role
+    unusable: str
+    now: object  # the recorded_at of attendance and quiz rows, in the database's form
+    writer: _RowWriter = field(default_factory=_RowWriter)
+    made: dict[str, int] = field(
+        default_factory=lambda: {
+            "peer educators": 0,
+            "peer groups": 0,
+            "observations": 0,
+            "projects": 0,
+            "activity logs": 0,
+        }
+    )
+
+
 def _build_peers(centres, facilitators, curriculum, *, questions, today) -> str:
     """Each centre's peer educators, their peer groups and sessions, observations and projects."""
     rng = random.Random(SEED + 1)
-    days = datetime.timedelta
     peer_modules = curriculum[PEER_FIRST_MODULE:]
     needed = PEERS_PER_CENTRE * PEER_GROUPS_PER_PEER * PEER_GROUP_MODULES
     if len(peer_modules) < needed:
         raise ImproperlyConfigured(f"The bench curriculum needs {PEER_FIRST_MODULE + needed} modules for peer groups.")
     grid_members = set(Membership.objects.filter(group__name=GRID_GROUP_NAME).values_list("learner_id", flat=True))
-    role = Role.objects.get(name=roles.PEER_EDUCATORS)
-    unusable = make_password(None)
-    writer = _RowWriter()
-    now = Attendance._meta.get_field("recorded_at").get_db_prep_value(timezone.now(), connection)
-    date_field = LessonProgress._meta.get_field("completed_on")
-    made = {"peer educators": 0, "peer groups": 0, "observations": 0, "projects": 0, "activity logs": 0}
-
+    run = _PeerRun(
+        rng=rng,
+        today=today,
+        questions=questions,
+        peer_modules=peer_modules,
+        grid_members=grid_members,
+        role=Role.objects.get(name=roles.PEER_EDUCATORS),
+        unusable=make_password(None),
+        now=Attendance._meta.get_field("recorded_at").get_db_prep_value(timezone.now(), connection),
+    )
     for position, (centre, facilitator) in enumerate(zip(centres, facilitators, strict=True)):
-        candidates = _peer_candidates(centre, today, grid_members)
-        old_enough = [c for c in candidates if c.birth_year and today.year - c.birth_year >= PEER_MIN_AGE]
-        chosen = old_enough[:PEERS_PER_CENTRE]
-        pool = [c for c in candidates if c not in chosen]
-        if not chosen or not pool:
-            continue
-        users = _insert(
-            User,
-            [
-                User(
-                    username=f"{PEER_PREFIX}{position + 1:02d}-{k + 1}",
-                    first_name=learner.first_name,
-                    password=unusable,
-                )
-                for k, learner in enumerate(chosen)
-            ],
-        )
-        _insert(User.groups.through, [User.groups.through(user=user, group=role) for user in users])
-        peers = _insert(
-            PeerEducator,
-            [
-                PeerEducator(
-                    learner=learner,
-                    user=user,
-                    status=PeerEducator.Status.ACTIVE,
-                    mentor=facilitator,
-                    endorsement="Came to every training session and leads games patiently.",
-                    endorsed_by=facilitator,
-                )
-                for learner, user in zip(chosen, users, strict=True)
-            ],
-        )
-        _insert(
-            StatusChange,
-            [
-                StatusChange(peer_educator=peer, status=status, changed_on=today - days(ago), changed_by=facilitator)
-                for peer in peers
-                for status, ago in (
-                    (PeerEducator.Status.NOMINATED, PEER_PROMOTED_DAYS + 10),
-                    (PeerEducator.Status.IN_TRAINING, PEER_PROMOTED_DAYS + 7),
-                    (PeerEducator.Status.ACTIVE, PEER_PROMOTED_DAYS),
-                )
-            ],
-        )
-        made["peer educators"] += len(peers)
+        _centre_peers(run, position, centre, facilitator)
+    return ", ".join(f"{n} {name}" for name, n in run.made.items())
 
-        plans = [(k, user, g) for k, user in enumerate(users) for g in range(PEER_GROUPS_PER_PEER)]
-        groups = _insert(
-            Group,
-            [
-                Group(centre=centre, name=f"Peer group {k + 1}.{g + 1}", facilitator=facilitator, peer_leader=user)
-                for k, user, g in plans
-            ],
+
+def _centre_peers(run: _PeerRun, position: int, centre: Centre, facilitator: User) -> None:
+    """A centre's peer educators (its oldest eligible learners), their peer groups, observations and projects."""
+    today = run.today
+    candidates = _peer_candidates(centre, today, run.grid_members)
+    old_enough = [c for c in candidates if c.birth_year and today.year - c.birth_year >= PEER_MIN_AGE]
+    chosen = old_enough[:PEERS_PER_CENTRE]
+    pool = [c for c in candidates if c not in chosen]
+    if not chosen or not pool:
+        return
+    users, peers = _promote_peers(run, position, facilitator, chosen)
+    plans = [(k, user, g) for k, user in enumerate(users) for g in range(PEER_GROUPS_PER_PEER)]
+    groups = _insert(
+        Group,
+        [
+            Group(centre=centre, name=f"Peer group {k + 1}.{g + 1}", facilitator=facilitator, peer_leader=user)
+            for k, user, g in plans
+        ],
+    )
+    run.made["peer groups"] += len(groups)
+    observations = []
+    for z, (group, (_k, user, _g)) in enumerate(zip(groups, plans, strict=True)):
+        observations += _build_peer_group(run, z, group, user, pool, peers, facilitator)
+    _insert(Observation, observations)
+    run.made["observations"] += len(observations)
+    run.writer.flush()
+    projects = _build_projects(centre, facilitator, chosen, users, pool, first=position == 0, today=today, rng=run.rng)
+    run.made["projects"] += projects[0]
+    run.made["activity logs"] += projects[1]
+
+
+def _promote_peers(run: _PeerRun, position: int, facilitator: User, chosen: list[Learner]) -> tuple[list, list]:
+    """The chosen learners' accounts (Peer educators role) and active peer educator records, with their pathway."""
+    days = datetime.timedelta
+    users = _insert(
+        User,
+        [
+            User(
+                username=f"{PEER_PREFIX}{position + 1:02d}-{k + 1}",
+                first_name=learner.first_name,
+                password=run.unusable,
+            )
+            for k, learner in enumerate(chosen)
+        ],
+    )
+    _insert(User.groups.through, [User.groups.through(user=user, group=run.role) for user in users])
+    peers = _insert(
+        PeerEducator,
+        [
+            PeerEducator(
+                learner=learner,
+                user=user,
+                status=PeerEducator.Status.ACTIVE,
+                mentor=facilitator,
+                endorsement="Came to every training session and leads games patiently.",
+                endorsed_by=facilitator,
+            )
+            for learner, user in zip(chosen, users, strict=True)
+        ],
+    )
+    _insert(
+        StatusChange,
+        [
+            StatusChange(peer_educator=peer, status=status, changed_on=run.today - days(ago), changed_by=facilitator)
+            for peer in peers
+            for status, ago in (
+                (PeerEducator.Status.NOMINATED, PEER_PROMOTED_DAYS + 10),
+                (PeerEducator.Status.IN_TRAINING, PEER_PROMOTED_DAYS + 7),
+                (PeerEducator.Status.ACTIVE, PEER_PROMOTED_DAYS),
+            )
+        ],
+    )
+    run.made["peer educators"] += len(peers)
+    return users, peers
+
+
+def _build_peer_group(run: _PeerRun, z: int, group, user, pool, peers, facilitator) -> list[Observation]:
+    """The z-th peer group of a centre: its modules, members and sessions, then attendance, progress and quiz
+    results of the held ones; returns the mentor's observations (not saved yet) if it is its peer's first group."""
+    days = datetime.timedelta
+    modules = run.peer_modules[z * PEER_GROUP_MODULES : (z + 1) * PEER_GROUP_MODULES]
+    _insert(
+        GroupModule, [GroupModule(group=group, module=module, position=i) for i, (module, _l) in enumerate(modules)]
+    )
+    members = [pool[(z * PEER_GROUP_MEMBERS + i) % len(pool)] for i in range(min(PEER_GROUP_MEMBERS, len(pool)))]
+    _insert(
+        Membership,
+        [
+            Membership(group=group, learner=learner, joined_on=run.today - days(PEER_MEMBERS_SINCE_DAYS))
+            for learner in members
+        ],
+    )
+    lessons = [lesson for _module, module_lessons in modules for lesson in module_lessons]
+    held = min(PEER_GROUP_HELD, len(lessons))
+    sessions = _insert(
+        Session,
+        [
+            Session(
+                group=group,
+                lesson=lesson,
+                date=run.today - days(7 * (held - i)),
+                status=Session.Status.HELD,
+                delivered_by=user,
+            )
+            for i, lesson in enumerate(lessons[:held])
+        ]
+        + [
+            Session(group=group, lesson=lesson, date=run.today + days(7 * j), status=Session.Status.PLANNED)
+            for j, lesson in enumerate(lessons[held:])
+        ],
+    )
+    _peer_attendance(run, sessions[:held], members, user)
+    if z % PEER_GROUPS_PER_PEER != 0:  # the mentor watches the peer's first group only
+        return []
+    peer = next(p for p in peers if p.user_id == user.pk)
+    return _observations(run, peer, sessions[max(0, held - OBSERVATIONS_PER_PEER) : held], facilitator)
+
+
+def _peer_attendance(run: _PeerRun, held_sessions: list[Session], members: list[Learner], user: User) -> None:
+    """Attendance of a peer group's held sessions, and progress and quiz results for those who came."""
+    rng, now = run.rng, run.now
+    date_field = LessonProgress._meta.get_field("completed_on")
+    for session in held_sessions:
+        maximum = run.questions[session.lesson_id]
+        day = date_field.get_db_prep_value(session.date, connection)
+        for learner in members:
+            came = rng.random() < 0.8
+            run.writer.add(Attendance, (session.pk, learner.pk, "present" if came else "absent", user.pk, now))
+            if not came:
+                continue
+            run.writer.add(LessonProgress, (learner.pk, session.lesson_id, session.pk, day))
+            if maximum:
+                pre = rng.randint(0, maximum)
+                for kind, score in (("pre", pre), ("post", min(maximum, pre + rng.randint(0, 2)))):
+                    run.writer.add(
+                        QuizResult, (session.pk, learner.pk, session.lesson_id, kind, score, maximum, user.pk, now)
+                    )
+
+
+def _observations(run: _PeerRun, peer: PeerEducator, sessions: list[Session], facilitator: User) -> list[Observation]:
+    """The mentor's observations (not saved yet) of a peer educator's last held sessions, with drawn ratings."""
+    return [
+        Observation(
+            peer_educator=peer,
+            session=session,
+            observed_on=session.date,
+            observer=facilitator,
+            preparation=run.rng.randint(2, 4),
+            participation=run.rng.randint(2, 4),
+            child_safe=run.rng.randint(3, 4),
+            key_messages=run.rng.randint(2, 4),
+            feedback="Every child had a turn. Repeat the key message at the end.",
         )
-        made["peer groups"] += len(groups)
-        observations = []
-        for z, (group, (_k, user, _g)) in enumerate(zip(groups, plans, strict=True)):
-            modules = peer_modules[z * PEER_GROUP_MODULES : (z + 1) * PEER_GROUP_MODULES]
-            _insert(
-                GroupModule,
-                [GroupModule(group=group, module=module, position=i) for i, (module, _l) in enumerate(modules)],
-            )
-            members = [
-                pool[(z * PEER_GROUP_MEMBERS + i) % len(pool)] for i in range(min(PEER_GROUP_MEMBERS, len(pool)))
-            ]
-            _insert(
-                Membership,
-                [
-                    Membership(group=group, learner=learner, joined_on=today - days(PEER_MEMBERS_SINCE_DAYS))
-                    for learner in members
-                ],
-            )
-            lessons = [lesson for _module, module_lessons in modules for lesson in module_lessons]
-            held = min(PEER_GROUP_HELD, len(lessons))
-            sessions = _insert(
-                Session,
-                [
-                    Session(
-                        group=group,
-                        lesson=lesson,
-                        date=today - days(7 * (held - i)),
-                        status=Session.Status.HELD,
-                        delivered_by=user,
-                    )
-                    for i, lesson in enumerate(lessons[:held])
-                ]
-                + [
-                    Session(group=group, lesson=lesson, date=today + days(7 * j), status=Session.Status.PLANNED)
-                    for j, lesson in enumerate(lessons[held:])
-                ],
-            )
-            for session in sessions[:held]:
-                maximum = questions[session.lesson_id]
-                day = date_field.get_db_prep_value(session.date, connection)
-                for learner in members:
-                    came = rng.random() < 0.8
-                    writer.add(Attendance, (session.pk, learner.pk, "present" if came else "absent", user.pk, now))
-                    if not came:
-                        continue
-                    writer.add(LessonProgress, (learner.pk, session.lesson_id, session.pk, day))
-                    if maximum:
-                        pre = rng.randint(0, maximum)
-                        for kind, score in (("pre", pre), ("post", min(maximum, pre + rng.randint(0, 2)))):
-                            writer.add(
-                                QuizResult,
-                                (session.pk, learner.pk, session.lesson_id, kind, score, maximum, user.pk, now),
-                            )
-            if z % PEER_GROUPS_PER_PEER == 0:  # the mentor watches the peer's first group
-                peer = next(p for p in peers if p.user_id == user.pk)
-                observations += [
-                    Observation(
-                        peer_educator=peer,
-                        session=session,
-                        observed_on=session.date,
-                        observer=facilitator,
-                        preparation=rng.randint(2, 4),
-                        participation=rng.randint(2, 4),
-                        child_safe=rng.randint(3, 4),
-                        key_messages=rng.randint(2, 4),
-                        feedback="Every child had a turn. Repeat the key message at the end.",
-                    )
-                    for session in sessions[max(0, held - OBSERVATIONS_PER_PEER) : held]
-                ]
-        _insert(Observation, observations)
-        made["observations"] += len(observations)
-        writer.flush()
-        projects = _build_projects(centre, facilitator, chosen, users, pool, first=position == 0, today=today, rng=rng)
-        made["projects"] += projects[0]
-        made["activity logs"] += projects[1]
-    return ", ".join(f"{n} {name}" for name, n in made.items())
+        for session in sessions
+    ]
 
 
 def _build_projects(centre, facilitator, peer_learners, peer_users, pool, *, first, today, rng) -> tuple[int, int]:

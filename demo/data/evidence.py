@@ -455,7 +455,7 @@ class _Builder:
             self.hold(session, centre_code, facilitator)
             held_on = day
             day += datetime.timedelta(days=7)
-        for membership in Membership.objects.filter(group=group, left_on__isnull=True):
+        for membership in Membership.objects.current().filter(group=group):
             registry.membership_end(membership=membership, left_on=held_on, acting_user=facilitator)
         registry.group_update(group=group, is_active=False, acting_user=facilitator)
         self.cohort_groups[name] = group

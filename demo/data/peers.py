@@ -28,7 +28,7 @@ from courses import services as delivery
 from courses.models import Attendance, ModulePage, Session
 from demo.data.records import CHILD_RIGHTS, CITIZENSHIP
 from learners import services as registry
-from learners.models import Centre, Group, Learner
+from learners.models import Centre, Group, Learner, Membership
 from peer_educators import selectors, services
 from peer_educators.models import PeerEducator, Project, StatusChange
 
@@ -311,14 +311,19 @@ class _Builder:
     def projects(self, pervez: Learner, group: Group) -> None:
         """A completed project, one in progress, and one waiting for the mentor's approval."""
         t = self.trainees
-        falcons = {
-            learner.first_name: learner
-            for learner in Learner.objects.filter(
-                memberships__group__centre=self.centre, memberships__group__name="Falcons", memberships__left_on=None
-            )
-        }
+        falcons = self.falcons()
         young = list(Learner.objects.filter(memberships__group=group).order_by("code"))
+        self.completed_project([pervez, t["Kashif"], t["Rizwan"], t["Obaid"], falcons["Waqas"], falcons["Asad"]])
+        self.project_in_progress([pervez, t["Kashif"], falcons["Hamza"], falcons["Shahid"]])
+        self.proposed_project([pervez, t["Rizwan"], *young[:3]])
 
+    def falcons(self) -> dict[str, Learner]:
+        """The current members of the centre's Falcons group, by first name (some join Pervez's projects)."""
+        current = Membership.objects.current().filter(group__centre=self.centre, group__name="Falcons")
+        return {learner.first_name: learner for learner in Learner.objects.filter(pk__in=current.values("learner_id"))}
+
+    def completed_project(self, team: list[Learner]) -> None:
+        """The map of safe places: approved, three steps logged, then completed with a reflection."""
         completed = self.propose(
             "A map of safe places",
             problem=(
@@ -327,7 +332,7 @@ class _Builder:
             ),
             goal="Draw a picture map of safe places (the centre, the clinic, the police help desk) and share it.",
             place="Sariab Road bus stand",
-            team=[pervez, t["Kashif"], t["Rizwan"], t["Obaid"], falcons["Waqas"], falcons["Asad"]],
+            team=team,
             proposed_days_ago=20,
             planned=[
                 ("Walk the area and list the safe places", 16),
@@ -367,12 +372,14 @@ class _Builder:
         )
         _backdate(Project, completed.pk, completed_on=self.days_ago(2))
 
+    def project_in_progress(self, team: list[Learner]) -> None:
+        """Clean hands at the vegetable market: approved, with one step logged so far."""
         in_progress = self.propose(
             "Clean hands at the vegetable market",
             problem="Working children eat at the market without washing their hands; there is nowhere to wash.",
             goal="Set up a hand-washing point with the shopkeepers and show children how to wash their hands.",
             place="Sariab Road vegetable market",
-            team=[pervez, t["Kashif"], falcons["Hamza"], falcons["Shahid"]],
+            team=team,
             proposed_days_ago=12,
             planned=[("Ask the market committee for a place and water", 8), ("Show children how to wash", -7)],
         )
@@ -385,12 +392,14 @@ class _Builder:
             officials_male=1,
         )
 
+    def proposed_project(self, team: list[Learner]) -> None:
+        """Evening football at the park: proposed today, waiting for the mentor's approval."""
         self.propose(
             "Evening football at the park",
             problem="After dark, boys wait around the gaming zones, where adults they do not know approach them.",
             goal="A weekly football match at the park near the centre, with fathers from the committee watching.",
             place="Sariab Road park",
-            team=[pervez, t["Rizwan"], *young[:3]],
+            team=team,
             proposed_days_ago=0,
             planned=[("Ask the park keeper and the committee", -7), ("First match", -14)],
         )
