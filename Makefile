@@ -12,13 +12,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help run test bench lint format clean
+.PHONY: help run test bench lint format messages clean
 
 help:
 	@echo "make run    create .venv, install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test   install test tools and run lint, checks and the whole test suite"
 	@echo "make bench  build a large data set in its own database and print timings"
 	@echo "make format apply ruff's fixes and formatting"
+	@echo "make messages  extract new strings into locale/ur/LC_MESSAGES/django.po and compile it (needs GNU gettext)"
 
 $(VENV)/bin/activate:
 	@test -n "$(PYTHON3)" || { echo "Python 3.11 or newer is needed (python3 --version)."; exit 1; }
@@ -45,6 +46,7 @@ test: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 	@test -x "$(CHROMIUM)" || echo "Chromium is not installed at $(CHROMIUM): browser tests will be SKIPPED (apt-get install -y chromium)."
+	@command -v xgettext >/dev/null || echo "GNU gettext is not installed: the catalogue extraction check will be SKIPPED (apt-get install -y gettext)."
 	$(VENV)/bin/pytest -m "not browser"
 	@# Each browser test file in its own run: a live-server test's database restore only holds for the
 	@# first such test in a process (Playwright's event loop hands Django a new connection).
@@ -60,6 +62,10 @@ bench: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Translators: after changing strings, extract them, translate the new entries of the .po file, then run this again.
+messages: $(VENV)/.installed
+	$(PY) manage.py catalogue --language ur
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
