@@ -11,8 +11,12 @@ outside a user's scope is answered with 404 by the views (its existence is not r
 - content editors and reviewers and anyone else: no learner data.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 
 from lms import roles
 
@@ -213,3 +217,32 @@ def at_centres_visible_to(user: User | AnonymousUser, queryset: QuerySet, field:
 def at_centres_managed_by(user: User | AnonymousUser, queryset: QuerySet, field: str = "centre") -> QuerySet:
     """Records of any kind held at the centres the user may change (the centre is found through `field`)."""
     return queryset.filter(**{f"{field}__in": centres_managed_by(user)})
+
+
+class OutOfScope(ValidationError):
+    """A service refused a user acting outside their scope. A ValidationError, so the form that called the
+    service shows it like any other refusal, and callers that already catch ValidationError keep working."""
+
+
+def require_in(
+    user: User | AnonymousUser,
+    scope: Callable[[User | AnonymousUser], QuerySet],
+    obj: Model | int | None,
+    *,
+    message: str | None = None,
+    field: str | None = None,
+) -> None:
+    """Refuse (OutOfScope, nothing written) unless `obj` (a record or its key) is in `scope(user)`, one of the
+    scope functions above. Services call it first, as the second line of defence behind the views' 404.
+    The refusal says `message` (or a general sentence), next to `field` when one is named."""
+    pk = obj.pk if isinstance(obj, Model) else obj
+    if pk is None or not scope(user).filter(pk=pk).exists():
+        message = message or _("You can only change the records of your own centres: this is at another centre.")
+        raise OutOfScope({field: message} if field else message)
+
+
+def oneself(user: User | AnonymousUser) -> QuerySet:
+    """The user's own account, as a scope (for what only the account holder may change, like a password)."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    return User.objects.filter(pk=user.pk)

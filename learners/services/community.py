@@ -22,10 +22,9 @@ from lms import access, audit
 GROUP_FIELDS = ["name", "kind", "formed_on", "members_male", "members_female", "is_active"]
 
 
-def _check_manages(acting_user: User, centre: Centre) -> None:
-    """Only administrators and the centre's facilitators change its community records."""
-    if not access.can_manage_centre(acting_user, centre.pk):
-        raise ValidationError({"centre": _("You cannot change the records of %(centre)s.") % {"centre": centre.name}})
+def _outside(centre: Centre) -> str:
+    """The refusal for a user who does not manage the centre (administrators and its facilitators do)."""
+    return _("You cannot change the records of %(centre)s.") % {"centre": centre.name}
 
 
 def _check_counts(**counts: int | None) -> None:
@@ -69,7 +68,7 @@ def community_group_create(
     acting_user: User,
 ) -> CommunityGroup:
     """Record a PCC or child association at a centre. The same group (centre, name, kind) posted twice is kept once."""
-    _check_manages(acting_user, centre)
+    access.require_in(acting_user, access.centres_managed_by, centre, field="centre", message=_outside(centre))
     name = name.strip()
     existing = CommunityGroup.objects.filter(centre=centre, name=name).first()
     if existing is not None:
@@ -114,7 +113,9 @@ def community_group_update(*, group: CommunityGroup, acting_user: User, **fields
     if unknown:
         raise TypeError(f"community_group_update cannot change {sorted(unknown)}")
     group = CommunityGroup.objects.select_for_update().select_related("centre").get(pk=group.pk)
-    _check_manages(acting_user, group.centre)
+    access.require_in(
+        acting_user, access.centres_managed_by, group.centre, field="centre", message=_outside(group.centre)
+    )
     before = {**audit.snapshot(group, GROUP_FIELDS), "learner_members": _member_codes(group)}
     learners = list(fields.pop("learner_members")) if "learner_members" in fields else None
     for name, value in fields.items():
@@ -149,7 +150,9 @@ def community_meeting_record(
 ) -> CommunityMeeting:
     """Record a group's meeting on a day. A meeting already recorded for that day is returned unchanged."""
     group = CommunityGroup.objects.select_related("centre").get(pk=group.pk)
-    _check_manages(acting_user, group.centre)
+    access.require_in(
+        acting_user, access.centres_managed_by, group.centre, field="centre", message=_outside(group.centre)
+    )
     existing = CommunityMeeting.objects.filter(group=group, date=date).first()
     if existing is not None:
         return existing
@@ -193,7 +196,7 @@ def sensitisation_event_record(
 ) -> SensitisationEvent:
     """Record an awareness session for an audience at a centre. One already recorded that day for that audience
     is returned unchanged."""
-    _check_manages(acting_user, centre)
+    access.require_in(acting_user, access.centres_managed_by, centre, field="centre", message=_outside(centre))
     existing = SensitisationEvent.objects.filter(centre=centre, date=date, audience=audience).first()
     if existing is not None:
         return existing
