@@ -265,7 +265,8 @@ def held_session(*, group, lesson, day: datetime.date, acting_user: User, absent
         learner_id: "absent" if learner_id in absent_ids else "present"
         for learner_id in selectors.member_ids_on(group, day)
     }
-    return session_record(session=session, attendance=attendance, delivered_by=acting_user, acting_user=acting_user)
+    result = session_record(session=session, attendance=attendance, delivered_by=acting_user, acting_user=acting_user)
+    return result.record
 
 
 # --- Peer educators and social action projects (issue 4) ---
