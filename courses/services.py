@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from courses import selectors
 from courses.models import Attendance, GroupModule, LessonPage, LessonProgress, ModulePage, QuizResult, Session
-from learners.models import Group
+from learners import services as learner_services
+from learners.models import Centre, Group
 from lms import access, audit
 from lms.results import Done, Result
 
@@ -54,6 +55,31 @@ def group_modules_set(*, group: Group, modules: Iterable[ModulePage], acting_use
     for position, module in enumerate(wanted):
         GroupModule.objects.update_or_create(group=group, module=module, defaults={"position": position})
     audit.record(group, "lms.group.modules", user=acting_user, data={"modules": [before, after]})
+
+
+@transaction.atomic
+def group_save(
+    *,
+    group: Group | None = None,
+    centre: Centre | None = None,
+    name: str,
+    facilitator: User,
+    modules: Iterable[ModulePage],
+    is_active: bool = True,
+    acting_user: User,
+) -> Group:
+    """Create a group at `centre` (when `group` is None) or change one, and set the modules it follows: one
+    transaction, so a refusal of either leaves nothing half-saved."""
+    if group is None:
+        group = learner_services.group_create(
+            centre=centre, name=name, facilitator=facilitator, acting_user=acting_user
+        )
+    else:
+        group = learner_services.group_update(
+            group=group, name=name, facilitator=facilitator, is_active=is_active, acting_user=acting_user
+        )
+    group_modules_set(group=group, modules=modules, acting_user=acting_user)
+    return group
 
 
 @transaction.atomic

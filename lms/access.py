@@ -195,6 +195,16 @@ def projects_worked_on_by(user: User | AnonymousUser) -> QuerySet:
     return projects_managed_by(user)
 
 
+def centres_proposing_projects(user: User | AnonymousUser) -> QuerySet:
+    """Centres where the user may propose a social action project: an active peer educator's own centre,
+    or the centres the user manages."""
+    from learners.models import Centre
+
+    if is_active_peer_educator(user):
+        return Centre.objects.filter(learners__peer_educator__user=user)
+    return centres_managed_by(user)
+
+
 def peer_educators_visible_to(user: User | AnonymousUser) -> QuerySet:
     """Peer educators whose pathway, sessions and observations the user may read."""
     from peer_educators.models import PeerEducator

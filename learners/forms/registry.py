@@ -2,7 +2,6 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -169,7 +168,7 @@ class LearnerMoveForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.learner = learner
         managed = access.groups_managed_by(user).filter(centre=learner.centre_id)
-        current = managed.filter(memberships__learner=learner, memberships__left_on__isnull=True).distinct()
+        current = managed.filter(pk__in=Membership.objects.current().filter(learner=learner).values("group_id"))
         self.fields["from_group"].queryset = current
         self.fields["to_group"].queryset = managed.filter(is_active=True).exclude(pk__in=current.values("pk"))
         only = list(current[:2])
@@ -204,7 +203,7 @@ class MembersAddForm(ServiceForm):
 
     def candidates(self):
         """Active learners of the centre who are not current members, for the checklist."""
-        current = Membership.objects.filter(group=self.group, left_on__isnull=True).values("learner_id")
+        current = Membership.objects.current().filter(group=self.group).values("learner_id")
         return Learner.objects.filter(centre=self.group.centre_id, status=Learner.Status.ACTIVE).exclude(pk__in=current)
 
     def chosen_ids(self) -> set[str]:
@@ -212,21 +211,14 @@ class MembersAddForm(ServiceForm):
         return set(self.data.getlist("learners")) if self.is_bound else set()
 
     def submit(self, *, acting_user) -> list[Membership] | None:
-        """Add every chosen learner in one transaction; None (nothing saved) when one is refused."""
-
-        def add_all():
-            with transaction.atomic():
-                return [
-                    services.membership_add(
-                        group=self.group,
-                        learner=learner,
-                        joined_on=self.cleaned_data["joined_on"],
-                        acting_user=acting_user,
-                    )
-                    for learner in self.cleaned_data["learners"]
-                ]
-
-        return self.run(add_all)
+        """Add every chosen learner through memberships_add (all or none); None (nothing saved) when one is refused."""
+        return self.run(
+            services.memberships_add,
+            group=self.group,
+            learners=self.cleaned_data["learners"],
+            joined_on=self.cleaned_data["joined_on"],
+            acting_user=acting_user,
+        )
 
 
 class MembershipEndForm(ServiceForm):

@@ -5,12 +5,12 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from learners.forms import ServiceForm, date_field, with_blank
 from learners.models import Centre, Learner, Membership
 from lms import access
+from lms.results import Result
 from peer_educators import services
 from peer_educators.models import ActivityLog, PeerEducator, PlannedActivity, Project
 
@@ -47,7 +47,7 @@ def team_candidates(centre: Centre, *, peer_user=None):
     active_learners = Q(status=Learner.Status.ACTIVE, guardian_consent_on__isnull=False, child_assent_on__isnull=False)
     candidates = Learner.objects.filter(active_learners | Q(peer_educator__status=PeerEducator.Status.ACTIVE))
     if peer_user is not None:
-        led = Membership.objects.filter(group__in=access.groups_led_by_peer(peer_user), left_on__isnull=True)
+        led = Membership.objects.current().filter(group__in=access.groups_led_by_peer(peer_user))
         candidates = candidates.filter(Q(peer_educator__user=peer_user) | Q(pk__in=led.values("learner_id")))
     return candidates.filter(centre=centre).order_by("code")
 
@@ -117,16 +117,8 @@ class ProjectProposeForm(ServiceForm):
         return [(title, target) for title, target in rows if title and target]
 
     def submit(self, *, acting_user) -> Project | None:
-        """Propose the project; a resubmission of the same proposal today returns the project already made."""
+        """Propose the project (project_propose returns the project already made for a resubmission today)."""
         data = self.cleaned_data
-        existing = Project.objects.filter(
-            centre=self.centre,
-            title=data["title"].strip(),
-            proposed_by=acting_user,
-            created_on=timezone.localdate(),
-        ).first()
-        if existing is not None:
-            return existing
         return self.run(
             services.project_propose,
             centre=self.centre,
@@ -150,8 +142,8 @@ class ProjectApproveForm(ServiceForm):
         error_messages={"required": _("Write a comment for the team.")},
     )
 
-    def submit(self, *, project: Project, acting_user) -> Project | None:
-        """Approve the project; None (with the reason on the form) when refused."""
+    def submit(self, *, project: Project, acting_user) -> Result[Project] | None:
+        """Approve the project and say what was done; None (with the reason on the form) when refused."""
         return self.run(
             services.project_approve, project=project, comment=self.cleaned_data["comment"], acting_user=acting_user
         )
@@ -273,8 +265,8 @@ class ProjectCompleteForm(ServiceForm):
         error_messages={"required": _("Write what the team learned.")},
     )
 
-    def submit(self, *, project: Project, acting_user) -> Project | None:
-        """Complete the project; None (with the reason on the form) when refused."""
+    def submit(self, *, project: Project, acting_user) -> Result[Project] | None:
+        """Complete the project and say what was done; None (with the reason on the form) when refused."""
         return self.run(
             services.project_complete,
             project=project,
@@ -296,8 +288,8 @@ class ProjectAbandonForm(ServiceForm):
         error_messages={"required": _("Say why the project was abandoned.")},
     )
 
-    def submit(self, *, project: Project, acting_user) -> Project | None:
-        """Abandon the project; None (with the reason on the form) when refused."""
+    def submit(self, *, project: Project, acting_user) -> Result[Project] | None:
+        """Abandon the project and say what was done; None (with the reason on the form) when refused."""
         return self.run(
             services.project_abandon, project=project, reason=self.cleaned_data["reason"], acting_user=acting_user
         )

@@ -5,6 +5,7 @@ from peer_educators.services.pathway import (
     observation_record,
     peer_educator_nominate,
     peer_educator_promote,
+    peer_educator_set_password,
     peer_educator_set_status,
     peer_group_assign,
 )
@@ -17,6 +18,8 @@ from peer_educators.services.projects import (
     project_complete,
     project_photo_collection,
     project_propose,
+    project_refusal,
+    project_work_refusal,
 )
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
     "observation_record",
     "peer_educator_nominate",
     "peer_educator_promote",
+    "peer_educator_set_password",
     "peer_educator_set_status",
     "peer_group_assign",
     "planned_activity_add",
@@ -34,4 +38,6 @@ __all__ = [
     "project_complete",
     "project_photo_collection",
     "project_propose",
+    "project_refusal",
+    "project_work_refusal",
 ]

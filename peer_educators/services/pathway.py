@@ -7,6 +7,7 @@ import datetime
 import secrets
 from collections.abc import Mapping
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group as RoleGroup
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -27,9 +28,9 @@ from peer_educators.models import (
 )
 
 
-def _check_manages(user: User, centre_id: int) -> None:
-    if not access.can_manage_centre(user, centre_id):
-        raise ValidationError(_("Only a facilitator of this centre can do this."))
+def _only_facilitators() -> str:
+    """The refusal for a user who does not manage the centre (administrators and its facilitators do)."""
+    return _("Only a facilitator of this centre can do this.")
 
 
 def _change_status(peer: PeerEducator, status: str, *, acting_user: User, note: str = "") -> None:
@@ -44,7 +45,7 @@ def _change_status(peer: PeerEducator, status: str, *, acting_user: User, note: 
 @transaction.atomic
 def peer_educator_nominate(*, learner: Learner, mentor: User, note: str = "", acting_user: User) -> PeerEducator:
     """Put a learner on the pathway (nominated), with a mentor facilitator. Nominating twice changes nothing."""
-    _check_manages(acting_user, learner.centre_id)
+    access.require_in(acting_user, access.learners_managed_by, learner, message=_only_facilitators())
     peer = PeerEducator.objects.filter(learner=learner).first()
     if peer is not None:
         return peer
@@ -77,8 +78,8 @@ def peer_educator_promote(
     """Promote an eligible learner: endorse them, create their account with a one-time password, give the
     Peer educators role, and link the learner record. Returns the peer educator and the one-time password
     to hand over (None when an existing `account` is linked instead)."""
+    access.require_in(acting_user, access.learners_managed_by, learner, message=_only_facilitators())
     learner = Learner.objects.select_for_update().get(pk=learner.pk)
-    _check_manages(acting_user, learner.centre_id)
     if not statement.strip():
         raise ValidationError({"statement": _("Write a short endorsement: why this young person is ready.")})
     existing = PeerEducator.objects.filter(learner=learner).first()
@@ -121,8 +122,8 @@ def peer_educator_promote(
 def peer_educator_set_status(*, peer: PeerEducator, status: str, note: str = "", acting_user: User) -> PeerEducator:
     """Move a peer educator along the pathway. Pausing or stepping down removes their access at once;
     stepping down also removes the role and closes the account. The history stays."""
+    access.require_in(acting_user, access.peer_educators_managed_by, peer, message=_only_facilitators())
     peer = PeerEducator.objects.select_for_update(of=("self",)).select_related("user", "learner").get(pk=peer.pk)
-    _check_manages(acting_user, peer.learner.centre_id)
     if status not in PeerEducator.Status.values:
         raise ValidationError(_("Unknown status."))
     if status == peer.status:
@@ -150,8 +151,8 @@ def peer_educator_set_status(*, peer: PeerEducator, status: str, note: str = "",
 @transaction.atomic
 def peer_group_assign(*, group: Group, peer: PeerEducator | None, acting_user: User) -> Group:
     """Give a group a peer educator to lead its sessions (or take it away with peer=None)."""
+    access.require_in(acting_user, access.groups_managed_by, group, message=_only_facilitators())
     group = Group.objects.select_for_update().get(pk=group.pk)
-    _check_manages(acting_user, group.centre_id)
     if peer is not None:
         if peer.status != PeerEducator.Status.ACTIVE or peer.user is None:
             raise ValidationError(_("Only an active peer educator can lead a group."))
@@ -181,7 +182,7 @@ def observation_record(
     acting_user: User,
 ) -> Observation:
     """A mentor's observation of a peer-led session: four ratings from 1 to 4 and written feedback."""
-    _check_manages(acting_user, peer.learner.centre_id)
+    access.require_in(acting_user, access.peer_educators_managed_by, peer, message=_only_facilitators())
     validate_not_future("observed_on", observed_on)
     if session is not None and (peer.user_id is None or session.group.peer_leader_id != peer.user_id):
         raise ValidationError({"session": _("That session is not of a group this peer educator leads.")})
@@ -201,3 +202,22 @@ def observation_record(
         peer.learner, "lms.peer.observe", user=acting_user, data={"observed_on": observed_on.isoformat(), **ratings}
     )
     return observation
+
+
+@transaction.atomic
+def peer_educator_set_password(*, user: User, password: str, acting_user: User) -> User:
+    """A peer educator replaces the one-time password they were handed with their own: the password is
+    validated, saved, the must-change flag cleared, and the change audited (never the password or its hash)."""
+    access.require_in(acting_user, access.oneself, user, message=_("Only the account holder can choose its password."))
+    peer = PeerEducator.objects.select_for_update().select_related("learner").filter(user=user).first()
+    if peer is None:
+        raise ValidationError(_("Only a peer educator chooses their password here."))
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    was_required = peer.must_change_password
+    if was_required:
+        peer.must_change_password = False
+        peer.save(update_fields=["must_change_password"])
+    audit.record(peer.learner, "lms.peer.password", user=acting_user, data={"first_password_replaced": was_required})
+    return user

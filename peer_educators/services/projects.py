@@ -21,17 +21,14 @@ from wagtail.models import Collection
 from learners.models import Learner
 from learners.services import validate_not_future
 from lms import access, audit
+from lms.results import Done, Result
 from peer_educators.models import ActivityLog, ActivityPhoto, PlannedActivity, Project, ProjectMember
+from peer_educators.services.pathway import _only_facilitators
 
 
-def _check_project_scope(project: Project, scope, user: User) -> None:
-    if not scope(user).filter(pk=project.pk).exists():
-        raise ValidationError(_("You cannot change this project."))
-
-
-def _check_manages(user: User, centre_id: int) -> None:
-    if not access.can_manage_centre(user, centre_id):
-        raise ValidationError(_("Only a facilitator of this centre can do this."))
+def _not_yours() -> str:
+    """The refusal for a user outside the project's scope (lms.access)."""
+    return _("You cannot change this project.")
 
 
 @transaction.atomic
@@ -46,7 +43,14 @@ def project_propose(
     planned: Iterable[tuple[str, datetime.date]] = (),
     acting_user: User,
 ) -> Project:
-    """Propose a social action project with its team and planned activities."""
+    """Propose a social action project with its team and planned activities. The same title proposed again
+    the same day by the same person at the same centre returns the project already made (a resubmission)."""
+    access.require_in(acting_user, access.centres_proposing_projects, centre, message=_not_yours())
+    title = title.strip()
+    today = timezone.localdate()
+    existing = Project.objects.filter(centre=centre, title=title, proposed_by=acting_user, created_on=today).first()
+    if existing is not None:
+        return existing
     team = list(team)
     if not team:
         raise ValidationError({"team": _("Choose the team: at least one peer educator or learner.")})
@@ -54,25 +58,24 @@ def project_propose(
         raise ValidationError({"team": _("Every team member must belong to the project's centre.")})
     project = Project(
         centre=centre,
-        title=title.strip(),
+        title=title,
         problem=problem.strip(),
         goal=goal.strip(),
         place=place.strip(),
         proposed_by=acting_user,
-        created_on=timezone.localdate(),
+        created_on=today,
     )
     project.full_clean()
     project.save()
     ProjectMember.objects.bulk_create([ProjectMember(project=project, learner=learner) for learner in team])
     for activity_title, target in planned:
-        planned_activity_add(project=project, title=activity_title, target_date=target, acting_user=acting_user)
+        _plan(project, activity_title, target)
     audit.record(project, "lms.project.propose", user=acting_user, data={"team": [learner.pk for learner in team]})
     return project
 
 
-@transaction.atomic
-def planned_activity_add(*, project: Project, title: str, target_date: datetime.date, acting_user: User):
-    """Add a planned step with a target date."""
+def _plan(project: Project, title: str, target_date: datetime.date) -> PlannedActivity:
+    """Validate and save one planned step of a project."""
     if target_date < project.created_on:
         raise ValidationError({"target_date": _("The target date cannot be before the project was proposed.")})
     activity = PlannedActivity(project=project, title=title.strip(), target_date=target_date)
@@ -81,11 +84,50 @@ def planned_activity_add(*, project: Project, title: str, target_date: datetime.
     return activity
 
 
-def _transition(project: Project, allowed_from: set[str], status: str, *, acting_user: User, **fields) -> Project:
-    if project.status not in allowed_from:
-        raise ValidationError(
-            _("A project that is %(status)s cannot be moved to this step.") % {"status": project.get_status_display()}
-        )
+def project_work_refusal(project: Project, *, planning: bool = False) -> str | None:
+    """Why the team cannot log activities (or, with planning, plan steps) on this project now, in the words
+    activity_log_add and planned_activity_add refuse with; None when it can."""
+    if project.takes_activities():
+        return None
+    if planning:
+        return _("Steps can be planned once the project is approved and until it is completed.")
+    return _("Activities can be logged once the project is approved and until it is completed.")
+
+
+@transaction.atomic
+def planned_activity_add(*, project: Project, title: str, target_date: datetime.date, acting_user: User):
+    """Add a planned step with a target date, once the project is approved and until it is completed."""
+    access.require_in(acting_user, access.projects_worked_on_by, project, message=_not_yours())
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    refusal = project_work_refusal(project, planning=True)
+    if refusal:
+        raise ValidationError(refusal)
+    activity = _plan(project, title, target_date)
+    data = {"title": activity.title, "target_date": target_date.isoformat()}
+    audit.record(project, "lms.project.plan", user=acting_user, data=data)
+    return activity
+
+
+def project_refusal(project: Project, status: str, *, acting_user: User | None = None) -> str | None:
+    """Why the project cannot be moved to `status` now (by `acting_user`, for an approval), in the words the
+    service refuses with; None when it can. A project already in that status cannot be moved to it either
+    (its service then does nothing)."""
+    if status == Project.Status.APPROVED and acting_user is not None and project.proposed_by_id == acting_user.pk:
+        return _("You proposed this project, so another facilitator must approve it.")
+    if not project.can_become(status):
+        return _("A project that is %(status)s cannot be moved to this step.") % {
+            "status": project.get_status_display()
+        }
+    return None
+
+
+def _transition(project: Project, status: str, *, acting_user: User, **fields) -> Result[Project]:
+    """Move the project to `status` along its life cycle with the given fields, and audit it."""
+    if project.status == status:
+        return Result(project, Done.UNCHANGED)  # already done: resubmitting changes nothing
+    refusal = project_refusal(project, status)
+    if refusal:
+        raise ValidationError(refusal)
     before = project.status
     project.status = status
     for name, value in fields.items():
@@ -93,21 +135,19 @@ def _transition(project: Project, allowed_from: set[str], status: str, *, acting
     project.full_clean()
     project.save()
     audit.record(project, f"lms.project.{status}", user=acting_user, data={"status": [before, status]})
-    return project
+    return Result(project, Done.CHANGED)
 
 
 @transaction.atomic
-def project_approve(*, project: Project, comment: str, acting_user: User) -> Project:
-    """A facilitator of the centre approves a proposed project, with a comment. Nobody approves their own."""
+def project_approve(*, project: Project, comment: str, acting_user: User) -> Result[Project]:
+    """A facilitator of the centre approves a proposed project, with a comment. Nobody approves their own.
+    Returns the project and what was done (changed, or unchanged when it was already approved)."""
+    access.require_in(acting_user, access.projects_managed_by, project, message=_only_facilitators())
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _check_manages(acting_user, project.centre_id)
     if project.proposed_by_id == acting_user.pk:
-        raise ValidationError(_("You proposed this project, so another facilitator must approve it."))
-    if project.status == Project.Status.APPROVED:
-        return project
+        raise ValidationError(project_refusal(project, Project.Status.APPROVED, acting_user=acting_user))
     return _transition(
         project,
-        {Project.Status.PROPOSED},
         Project.Status.APPROVED,
         acting_user=acting_user,
         approved_by=acting_user,
@@ -117,17 +157,15 @@ def project_approve(*, project: Project, comment: str, acting_user: User) -> Pro
 
 
 @transaction.atomic
-def project_complete(*, project: Project, changed: str, learned: str, acting_user: User) -> Project:
-    """Mark a project completed; it needs a reflection: what changed, what the team learned."""
+def project_complete(*, project: Project, changed: str, learned: str, acting_user: User) -> Result[Project]:
+    """Mark a project completed; it needs a reflection: what changed, what the team learned. Returns the
+    project and what was done (changed, or unchanged when it was already completed)."""
+    access.require_in(acting_user, access.projects_worked_on_by, project, message=_not_yours())
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _check_project_scope(project, access.projects_worked_on_by, acting_user)
     if not changed.strip() or not learned.strip():
         raise ValidationError(_("Write what changed and what the team learned before completing the project."))
-    if project.status == Project.Status.COMPLETED:
-        return project
     return _transition(
         project,
-        {Project.Status.APPROVED, Project.Status.IN_PROGRESS},
         Project.Status.COMPLETED,
         acting_user=acting_user,
         completed_on=timezone.localdate(),
@@ -137,21 +175,14 @@ def project_complete(*, project: Project, changed: str, learned: str, acting_use
 
 
 @transaction.atomic
-def project_abandon(*, project: Project, reason: str, acting_user: User) -> Project:
-    """Abandon a project that is not completed, with a reason."""
+def project_abandon(*, project: Project, reason: str, acting_user: User) -> Result[Project]:
+    """Abandon a project that is not completed, with a reason. Returns the project and what was done
+    (changed, or unchanged when it was already abandoned)."""
+    access.require_in(acting_user, access.projects_managed_by, project, message=_not_yours())
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _check_project_scope(project, access.projects_managed_by, acting_user)
     if not reason.strip():
         raise ValidationError({"abandoned_reason": _("Say why the project was abandoned.")})
-    if project.status == Project.Status.ABANDONED:
-        return project
-    return _transition(
-        project,
-        {Project.Status.PROPOSED, Project.Status.APPROVED, Project.Status.IN_PROGRESS},
-        Project.Status.ABANDONED,
-        acting_user=acting_user,
-        abandoned_reason=reason.strip(),
-    )
+    return _transition(project, Project.Status.ABANDONED, acting_user=acting_user, abandoned_reason=reason.strip())
 
 
 PHOTO_COLLECTION = "Project photos"
@@ -194,10 +225,11 @@ def activity_log_add(
     acting_user: User,
 ) -> ActivityLog:
     """Log what the team did on a day and whom it reached; an approved project becomes in progress."""
+    access.require_in(acting_user, access.projects_worked_on_by, project, message=_not_yours())
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _check_project_scope(project, access.projects_worked_on_by, acting_user)
-    if project.status not in (Project.Status.APPROVED, Project.Status.IN_PROGRESS):
-        raise ValidationError(_("Activities can be logged once the project is approved and until it is completed."))
+    refusal = project_work_refusal(project)
+    if refusal:
+        raise ValidationError(refusal)
     if date < project.created_on:
         raise ValidationError({"date": _("The activity cannot be dated before the project was proposed.")})
     validate_not_future("date", date)

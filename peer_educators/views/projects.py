@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods
 from wagtail.images import get_image_model
 
 from lms import access
-from peer_educators import selectors
+from lms.results import Done
+from peer_educators import selectors, services
 from peer_educators.forms.projects import (
     REACH_KINDS,
     REACH_SEXES,
@@ -33,9 +34,8 @@ from peer_educators.forms.projects import (
 from peer_educators.models import ActivityLog, ActivityPhoto, PeerEducator, Project, ProjectMember
 
 PAGE_SIZE = 50
+APPROVED = Project.Status.APPROVED
 THUMBNAIL = "max-320x320"
-WORKING = (Project.Status.APPROVED, Project.Status.IN_PROGRESS)
-OPEN = (Project.Status.PROPOSED, *WORKING)
 METHODS = ["GET", "HEAD", "POST"]
 
 
@@ -141,10 +141,10 @@ def project_detail(request, project_id: int):
         "planned": list(project.planned_activities.all()),
         "logs": [_log_entry(log) for log in logs],
         "total_reached": sum(log.people_reached for log in logs),
-        "can_approve": manages and project.status == Project.Status.PROPOSED and project.proposed_by_id != user.pk,
-        "own_proposal": manages and project.status == Project.Status.PROPOSED and project.proposed_by_id == user.pk,
-        "can_work": works and project.status in WORKING,
-        "can_abandon": manages and project.status in OPEN,
+        "can_approve": manages and services.project_refusal(project, APPROVED, acting_user=user) is None,
+        "own_proposal": manages and project.can_become(APPROVED) and project.proposed_by_id == user.pk,
+        "can_work": works and project.takes_activities(),
+        "can_abandon": manages and project.can_become(Project.Status.ABANDONED),
     }
     return render(request, "peer_educators/project_detail.html", context)
 
@@ -171,14 +171,18 @@ def project_approve(request, project_id: int):
     project = _project(access.projects_managed_by, request, project_id)
     form = ProjectApproveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        was_approved = project.status == Project.Status.APPROVED
-        if form.submit(project=project, acting_user=request.user) is not None:
-            if was_approved:
+        result = form.submit(project=project, acting_user=request.user)
+        if result is not None:
+            if result.done is Done.UNCHANGED:
                 messages.success(request, _("This project was already approved."))
             else:
                 messages.success(request, _("Project “%(title)s” approved.") % {"title": project.title})
             return redirect("project_detail", project_id=project.pk)
-    context = {"project": project, "form": form, "own": project.proposed_by_id == request.user.pk}
+    context = {
+        "project": project,
+        "form": form,
+        "refusal": services.project_refusal(project, APPROVED, acting_user=request.user),
+    }
     return render(request, "peer_educators/project_approve.html", context)
 
 
@@ -199,7 +203,7 @@ def activity_log_add(request, project_id: int):
             else:
                 messages.success(request, _("This activity was already logged."))
             return redirect("project_detail", project_id=project.pk)
-    context = {"project": project, "form": form, "open": project.status in WORKING}
+    context = {"project": project, "form": form, "refusal": services.project_work_refusal(project)}
     return render(request, "peer_educators/project_log.html", context)
 
 
@@ -218,19 +222,20 @@ def planned_activity_add(request, project_id: int):
             else:
                 messages.success(request, _("This activity was already planned."))
             return redirect("project_detail", project_id=project.pk)
-    context = {"project": project, "form": form, "open": project.status in WORKING}
+    context = {"project": project, "form": form, "refusal": services.project_work_refusal(project, planning=True)}
     return render(request, "peer_educators/project_plan.html", context)
 
 
-def _status_page(request, project: Project, form, *, status: str, done: str, again: str, template: str, open_in):
+def _status_page(request, project: Project, form, *, status: str, done: str, again: str, template: str):
     """A page that moves a project to a final status through its form (a reflection or a reason); posting it
     again once the project has that status only says so."""
     if request.method == "POST" and form.is_valid():
-        already = project.status == status
-        if form.submit(project=project, acting_user=request.user) is not None:
-            messages.success(request, again if already else done % {"title": project.title})
+        result = form.submit(project=project, acting_user=request.user)
+        if result is not None:
+            messages.success(request, again if result.done is Done.UNCHANGED else done % {"title": project.title})
             return redirect("project_detail", project_id=project.pk)
-    return render(request, template, {"project": project, "form": form, "open": project.status in open_in})
+    refusal = services.project_refusal(project, status)
+    return render(request, template, {"project": project, "form": form, "refusal": refusal})
 
 
 @login_required
@@ -246,7 +251,6 @@ def project_complete(request, project_id: int):
         done=_("Project “%(title)s” completed."),
         again=_("This project was already completed."),
         template="peer_educators/project_complete.html",
-        open_in=WORKING,
     )
 
 
@@ -263,5 +267,4 @@ def project_abandon(request, project_id: int):
         done=_("Project “%(title)s” abandoned."),
         again=_("This project was already abandoned."),
         template="peer_educators/project_abandon.html",
-        open_in=OPEN,
     )
