@@ -108,11 +108,11 @@ def planned_activity_add(*, project: Project, title: str, target_date: datetime.
     return activity
 
 
-def project_refusal(project: Project, status: str, *, acting_user: User | None = None) -> str | None:
-    """Why the project cannot be moved to `status` now (by `acting_user`, for an approval), in the words the
+def project_refusal(project: Project, status: str, *, user: User | None = None) -> str | None:
+    """Why the project cannot be moved to `status` now (by `user`, for an approval), in the words the
     service refuses with; None when it can. A project already in that status cannot be moved to it either
     (its service then does nothing)."""
-    if status == Project.Status.APPROVED and acting_user is not None and project.proposed_by_id == acting_user.pk:
+    if status == Project.Status.APPROVED and user is not None and project.proposed_by_id == user.pk:
         return _("You proposed this project, so another facilitator must approve it.")
     if not project.can_become(status):
         return _("A project that is %(status)s cannot be moved to this step.") % {
@@ -145,7 +145,7 @@ def project_approve(*, project: Project, comment: str, acting_user: User) -> Res
     access.require_in(acting_user, access.projects_managed_by, project, message=_only_facilitators())
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.proposed_by_id == acting_user.pk:
-        raise ValidationError(project_refusal(project, Project.Status.APPROVED, acting_user=acting_user))
+        raise ValidationError(project_refusal(project, Project.Status.APPROVED, user=acting_user))
     return _transition(
         project,
         Project.Status.APPROVED,

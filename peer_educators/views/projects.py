@@ -141,7 +141,7 @@ def project_detail(request, project_id: int):
         "planned": list(project.planned_activities.all()),
         "logs": [_log_entry(log) for log in logs],
         "total_reached": sum(log.people_reached for log in logs),
-        "can_approve": manages and services.project_refusal(project, APPROVED, acting_user=user) is None,
+        "can_approve": manages and services.project_refusal(project, APPROVED, user=user) is None,
         "own_proposal": manages and project.can_become(APPROVED) and project.proposed_by_id == user.pk,
         "can_work": works and project.takes_activities(),
         "can_abandon": manages and project.can_become(Project.Status.ABANDONED),
@@ -181,7 +181,7 @@ def project_approve(request, project_id: int):
     context = {
         "project": project,
         "form": form,
-        "refusal": services.project_refusal(project, APPROVED, acting_user=request.user),
+        "refusal": services.project_refusal(project, APPROVED, user=request.user),
     }
     return render(request, "peer_educators/project_approve.html", context)
 
