@@ -211,6 +211,10 @@ class Project(models.Model):
         """Whether the life cycle lets the project move from its status to `status` now."""
         return status in self.TRANSITIONS[self.status]
 
+    def is_open(self) -> bool:
+        """Whether the project can still change status (it is neither completed nor abandoned)."""
+        return bool(self.TRANSITIONS[self.status])
+
     def takes_activities(self) -> bool:
         """Whether the team may log activities and plan steps: once approved, until completed or abandoned."""
         return self.status == self.Status.IN_PROGRESS or self.can_become(self.Status.IN_PROGRESS)

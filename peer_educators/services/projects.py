@@ -86,17 +86,20 @@ def _plan(project: Project, title: str, target_date: datetime.date) -> PlannedAc
 
 def project_work_refusal(project: Project, *, planning: bool = False) -> str | None:
     """Why the team cannot log activities (or, with planning, plan steps) on this project now, in the words
-    activity_log_add and planned_activity_add refuse with; None when it can."""
+    activity_log_add and planned_activity_add refuse with; None when it can. Steps may be planned from the
+    proposal on (the proposal form plans them too); activities are logged once the project is approved."""
+    if planning:
+        if project.is_open():
+            return None
+        return _("Steps cannot be planned for a project that is %(status)s.") % {"status": project.get_status_display()}
     if project.takes_activities():
         return None
-    if planning:
-        return _("Steps can be planned once the project is approved and until it is completed.")
     return _("Activities can be logged once the project is approved and until it is completed.")
 
 
 @transaction.atomic
 def planned_activity_add(*, project: Project, title: str, target_date: datetime.date, acting_user: User):
-    """Add a planned step with a target date, once the project is approved and until it is completed."""
+    """Add a planned step with a target date, until the project is completed or abandoned."""
     access.require_in(acting_user, access.projects_worked_on_by, project, message=_not_yours())
     project = Project.objects.select_for_update().get(pk=project.pk)
     refusal = project_work_refusal(project, planning=True)
