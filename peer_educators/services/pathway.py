@@ -20,6 +20,7 @@ from courses.models import Session
 from learners.models import Group, Learner
 from learners.services import validate_not_future
 from lms import access, audit, roles
+from lms.results import Done, Result
 from peer_educators import selectors
 from peer_educators.models import (
     Observation,
@@ -119,15 +120,18 @@ def peer_educator_promote(
 
 
 @transaction.atomic
-def peer_educator_set_status(*, peer: PeerEducator, status: str, note: str = "", acting_user: User) -> PeerEducator:
+def peer_educator_set_status(
+    *, peer: PeerEducator, status: str, note: str = "", acting_user: User
+) -> Result[PeerEducator]:
     """Move a peer educator along the pathway. Pausing or stepping down removes their access at once;
-    stepping down also removes the role and closes the account. The history stays."""
+    stepping down also removes the role and closes the account. The history stays. Returns the peer educator
+    and what was done (changed, or unchanged when they already had that status)."""
     access.require_in(acting_user, access.peer_educators_managed_by, peer, message=_only_facilitators())
     peer = PeerEducator.objects.select_for_update(of=("self",)).select_related("user", "learner").get(pk=peer.pk)
     if status not in PeerEducator.Status.values:
         raise ValidationError(_("Unknown status."))
     if status == peer.status:
-        return peer
+        return Result(peer, Done.UNCHANGED)
     if status == PeerEducator.Status.ACTIVE and peer.user is None:
         raise ValidationError(_("Promote the learner first: that creates their account."))
     if status in (PeerEducator.Status.STEPPED_DOWN, PeerEducator.Status.PAUSED) and not note.strip():
@@ -145,7 +149,7 @@ def peer_educator_set_status(*, peer: PeerEducator, status: str, note: str = "",
             peer.user.is_active = True
             peer.user.save(update_fields=["is_active"])
     audit.record(peer.learner, "lms.peer.status", user=acting_user, data={"status": [before, status], "note": note})
-    return peer
+    return Result(peer, Done.CHANGED)
 
 
 @transaction.atomic
