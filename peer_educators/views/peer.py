@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -48,9 +48,8 @@ def _require_active_peer(user) -> None:
 
 def _group_cards(user, today: datetime.date) -> list[GroupCard]:
     """The groups the user leads, with today's members and their recent and next sessions (three queries)."""
-    current = Q(joined_on__lte=today) & (Q(left_on__isnull=True) | Q(left_on__gte=today))
     memberships = (
-        Membership.objects.filter(current)
+        Membership.objects.on(today)
         .select_related("learner")
         .only("group", "learner__code", "learner__first_name")  # code and first name, nothing else
         .order_by("learner__code")
