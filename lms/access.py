@@ -9,6 +9,10 @@ outside a user's scope is answered with 404 by the views (its existence is not r
 - peer educators (active ones): the groups they lead, those groups' sessions and members (code and
   first name only, through the group pages), and their own social action projects;
 - content editors and reviewers and anyone else: no learner data.
+
+Services check the same scopes themselves, each in one line, through `require_in(acting_user, <scope>, record)`:
+it raises OutOfScope (a ValidationError, so a form shows it like any refusal) before anything is written, as
+the second line of defence behind the views' 404 for a form or script that skips the view.
 """
 
 from collections.abc import Callable
