@@ -286,6 +286,16 @@ def session_cancel(*, session: Session, reason: str, acting_user: User) -> Resul
     return Result(session, Done.CHANGED)
 
 
+def quiz_results_refusal(session: Session, maximum: int) -> str | None:
+    """Why no scores can be entered for this session (the message quiz_results_record gives), or None.
+    `maximum` is the number of questions in the lesson's quiz."""
+    if session.status == Session.Status.CANCELLED:
+        return _("This session was cancelled, so it has no quiz results.")
+    if not maximum:
+        return _("This lesson has no quiz, so there are no scores to enter.")
+    return None
+
+
 @transaction.atomic
 def quiz_results_record(*, session: Session, scores: Mapping[int, Mapping[str, int | None]], acting_user: User) -> int:
     """Record pre- and post-test scores for a session's learners; a blank score removes an earlier one.
@@ -295,11 +305,10 @@ def quiz_results_record(*, session: Session, scores: Mapping[int, Mapping[str, i
     """
     access.require_in(acting_user, access.sessions_runnable_by, session)
     session = Session.objects.select_for_update(of=("self",)).select_related("lesson", "group").get(pk=session.pk)
-    if session.status == Session.Status.CANCELLED:
-        raise ValidationError(_("This session was cancelled, so it has no quiz results."))
     maximum = selectors.quiz_question_count(session.lesson)
-    if not maximum:
-        raise ValidationError(_("This lesson has no quiz."))
+    refusal = quiz_results_refusal(session, maximum)
+    if refusal:
+        raise ValidationError(refusal)
     members = set(selectors.member_ids_on(session.group, session.date))
     if set(map(int, scores)) - members:
         raise ValidationError(_("Scores were given for someone who is not in this group on the session date."))

@@ -93,7 +93,8 @@ def session_scores(request, session_id: int):
     maximum = selectors.quiz_question_count(session.lesson)
     members = selectors.members_on(session.group, session.date)
     form = None
-    if maximum and session.status != Session.Status.CANCELLED:
+    refusal = services.quiz_results_refusal(session, maximum)
+    if refusal is None:
         existing = list(QuizResult.objects.filter(session=session))
         form = ScoresForm(request.POST or None, members=members, maximum=maximum, existing=existing)
         if request.method == "POST" and form.is_valid():
@@ -107,7 +108,7 @@ def session_scores(request, session_id: int):
     return render(
         request,
         "courses/session_scores.html",
-        _session_context(session, form=form, can_manage=can_manage, maximum=maximum, members=members),
+        _session_context(session, form=form, can_manage=can_manage, maximum=maximum, members=members, refusal=refusal),
     )
 
 

@@ -135,14 +135,16 @@ def project_detail(request, project_id: int):
     logs = list(ActivityLog.objects.filter(project=project).prefetch_related(Prefetch("photos", queryset=photos)))
     manages = _in_scope(access.projects_managed_by, user, project)
     works = _in_scope(access.projects_worked_on_by, user, project)
+    approval_refusal = services.project_refusal(project, APPROVED, user=user)
+    own = project.can_become(APPROVED) and project.proposed_by_id == user.pk
     context = {
         "project": project,
         "team": team,
         "planned": list(project.planned_activities.all()),
         "logs": [_log_entry(log) for log in logs],
         "total_reached": sum(log.people_reached for log in logs),
-        "can_approve": manages and services.project_refusal(project, APPROVED, user=user) is None,
-        "own_proposal": manages and project.can_become(APPROVED) and project.proposed_by_id == user.pk,
+        "can_approve": manages and approval_refusal is None,
+        "own_proposal": approval_refusal if manages and own else None,
         "can_work": works and project.takes_activities(),
         "can_abandon": manages and project.can_become(Project.Status.ABANDONED),
     }

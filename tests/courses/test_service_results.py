@@ -7,7 +7,15 @@ from django.test import TestCase
 from django.urls import reverse
 
 from courses.models import Attendance, Session
-from courses.services import group_save, session_cancel, session_cancel_refusal, session_plan, session_record
+from courses.services import (
+    group_save,
+    quiz_results_record,
+    quiz_results_refusal,
+    session_cancel,
+    session_cancel_refusal,
+    session_plan,
+    session_record,
+)
 from learners.models import Group
 from lms.results import Done
 from tests import factories
@@ -68,6 +76,16 @@ class SessionResultTests(TestCase):
         self.client.force_login(self.facilitator)
         page = self.client.get(reverse("session_cancel", args=[held.pk]))
         assert session_cancel_refusal(held) in page.content.decode()
+
+    def test_scores_for_a_cancelled_session_are_refused_with_the_words_the_scores_page_shows(self):
+        cancelled = session_cancel(session=self.plan(days=-3), reason="Rain", acting_user=self.facilitator).record
+        refusal = quiz_results_refusal(cancelled, 3)
+        assert refusal == "This session was cancelled, so it has no quiz results."
+        with pytest.raises(ValidationError) as refused:
+            quiz_results_record(session=cancelled, scores={}, acting_user=self.facilitator)
+        assert refused.value.messages == [refusal]
+        self.client.force_login(self.facilitator)
+        assert refusal in self.client.get(reverse("session_scores", args=[cancelled.pk])).content.decode()
 
 
 class GroupSaveTests(TestCase):
