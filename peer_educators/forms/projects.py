@@ -202,15 +202,11 @@ class ActivityLogForm(ServiceForm):
         """The cleaned counts by field name (blank is 0)."""
         return {name: self.cleaned_data.get(name) or 0 for name in ActivityLog.REACH_FIELDS}
 
-    def submit(self, *, project: Project, acting_user) -> tuple[ActivityLog, bool] | None:
-        """Log the activity; returns (log, created). The same entry posted twice is saved once."""
+    def submit(self, *, project: Project, acting_user) -> Result[ActivityLog] | None:
+        """Log the activity and say what was done (the same entry posted twice is saved once); None (with the
+        reason on the form) when refused."""
         data = self.cleaned_data
-        existing = ActivityLog.objects.filter(
-            project=project, date=data["date"], description=data["description"].strip(), **self.reach()
-        ).first()
-        if existing is not None:
-            return existing, False
-        log = self.run(
+        return self.run(
             services.activity_log_add,
             project=project,
             date=data["date"],
@@ -220,7 +216,6 @@ class ActivityLogForm(ServiceForm):
             no_child_identifiable=data["no_child_identifiable"],
             acting_user=acting_user,
         )
-        return None if log is None else (log, True)
 
 
 class PlannedActivityForm(ServiceForm):
@@ -229,22 +224,17 @@ class PlannedActivityForm(ServiceForm):
     title = forms.CharField(label=_("Activity"), max_length=200)
     target_date = date_field(_("Target date"), initial=None)
 
-    def submit(self, *, project: Project, acting_user) -> tuple[PlannedActivity, bool] | None:
-        """Add the step; returns (activity, created). The same step posted twice is saved once."""
+    def submit(self, *, project: Project, acting_user) -> Result[PlannedActivity] | None:
+        """Add the step and say what was done (the same step posted twice is saved once); None (with the reason
+        on the form) when refused."""
         data = self.cleaned_data
-        existing = PlannedActivity.objects.filter(
-            project=project, title=data["title"].strip(), target_date=data["target_date"]
-        ).first()
-        if existing is not None:
-            return existing, False
-        activity = self.run(
+        return self.run(
             services.planned_activity_add,
             project=project,
             title=data["title"],
             target_date=data["target_date"],
             acting_user=acting_user,
         )
-        return None if activity is None else (activity, True)
 
 
 class ProjectCompleteForm(ServiceForm):

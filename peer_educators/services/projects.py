@@ -98,17 +98,23 @@ def project_work_refusal(project: Project, *, planning: bool = False) -> str | N
 
 
 @transaction.atomic
-def planned_activity_add(*, project: Project, title: str, target_date: datetime.date, acting_user: User):
-    """Add a planned step with a target date, until the project is completed or abandoned."""
+def planned_activity_add(
+    *, project: Project, title: str, target_date: datetime.date, acting_user: User
+) -> Result[PlannedActivity]:
+    """Add a planned step with a target date, until the project is completed or abandoned. Returns the step and
+    what was done: created, or unchanged when the same step was already planned (a resubmission)."""
     access.require_in(acting_user, access.projects_worked_on_by, project, message=_not_yours())
     project = Project.objects.select_for_update().get(pk=project.pk)
+    same = PlannedActivity.objects.filter(project=project, title=title.strip(), target_date=target_date).first()
+    if same is not None:
+        return Result(same, Done.UNCHANGED)
     refusal = project_work_refusal(project, planning=True)
     if refusal:
         raise ValidationError(refusal)
     activity = _plan(project, title, target_date)
     data = {"title": activity.title, "target_date": target_date.isoformat()}
     audit.record(project, "lms.project.plan", user=acting_user, data=data)
-    return activity
+    return Result(activity, Done.CREATED)
 
 
 def project_refusal(project: Project, status: str, *, user: User | None = None) -> str | None:
@@ -226,10 +232,15 @@ def activity_log_add(
     photo: UploadedFile | None = None,
     no_child_identifiable: bool = False,
     acting_user: User,
-) -> ActivityLog:
-    """Log what the team did on a day and whom it reached; an approved project becomes in progress."""
+) -> Result[ActivityLog]:
+    """Log what the team did on a day and whom it reached; an approved project becomes in progress. Returns
+    the log and what was done: created, or unchanged when the same entry was already logged (a resubmission)."""
     access.require_in(acting_user, access.projects_worked_on_by, project, message=_not_yours())
     project = Project.objects.select_for_update().get(pk=project.pk)
+    counts = {name: reach.get(name, 0) for name in ActivityLog.REACH_FIELDS}
+    same = ActivityLog.objects.filter(project=project, date=date, description=description.strip(), **counts).first()
+    if same is not None:
+        return Result(same, Done.UNCHANGED)
     refusal = project_work_refusal(project)
     if refusal:
         raise ValidationError(refusal)
@@ -247,7 +258,7 @@ def activity_log_add(
         date=date,
         description=description.strip(),
         recorded_by=acting_user,
-        **{name: reach.get(name, 0) for name in ActivityLog.REACH_FIELDS},
+        **counts,
     )
     log.full_clean()
     log.save()
@@ -265,4 +276,4 @@ def activity_log_add(
         project.started_on = project.started_on or date
         project.save(update_fields=["status", "started_on"])
     audit.record(project, "lms.project.log", user=acting_user, data={"date": date.isoformat(), "reach": dict(reach)})
-    return log
+    return Result(log, Done.CREATED)

@@ -197,8 +197,8 @@ def activity_log_add(request, project_id: int):
     if request.method == "POST" and form.is_valid():
         result = form.submit(project=project, acting_user=request.user)
         if result is not None:
-            log, created = result
-            if created:
+            log = result.record
+            if result.done is Done.CREATED:
                 messages.success(
                     request, _("Activity of %(day)s logged.") % {"day": date_format(log.date, "DATE_FORMAT")}
                 )
@@ -218,8 +218,8 @@ def planned_activity_add(request, project_id: int):
     if request.method == "POST" and form.is_valid():
         result = form.submit(project=project, acting_user=request.user)
         if result is not None:
-            activity, created = result
-            if created:
+            activity = result.record
+            if result.done is Done.CREATED:
                 messages.success(request, _("Planned: %(title)s.") % {"title": activity.title})
             else:
                 messages.success(request, _("This activity was already planned."))

@@ -422,7 +422,7 @@ class ProjectTests(PeerWorld):
         kwargs.setdefault("description", "Talked to shopkeepers.")
         kwargs.setdefault("reach", {**NO_REACH, "community_male": 5})
         kwargs.setdefault("acting_user", self.peer.user)
-        return services.activity_log_add(project=project, **kwargs)
+        return services.activity_log_add(project=project, **kwargs).record
 
     def status(self, project):
         return Project.objects.get(pk=project.pk).status
