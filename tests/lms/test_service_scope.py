@@ -247,3 +247,20 @@ def test_a_user_in_scope_is_not_refused_for_scope(world, name):
         pytest.fail(f"{name} refused a user in scope")
     except ValidationError:
         pass
+
+
+def test_a_peer_educator_records_the_sessions_of_the_group_they_lead_and_no_other(world):
+    peer_user = world["peer"].user
+    pathway.peer_group_assign(group=world["group"], peer=world["peer"], acting_user=world["facilitator"])
+    attendance = {world["learner"].pk: "excused"}
+    result = delivery.session_record(
+        session=world["held"], attendance=attendance, delivered_by=peer_user, acting_user=peer_user
+    )
+    assert result.record.delivered_by == peer_user
+    other = delivery.session_plan(
+        group=world["second"], lesson=world["lesson"], date=days_ago(1), acting_user=world["facilitator"]
+    )
+    with pytest.raises(access.OutOfScope):
+        delivery.session_record(session=other, attendance={}, delivered_by=peer_user, acting_user=peer_user)
+    with pytest.raises(access.OutOfScope):  # running sessions, not planning them
+        delivery.session_plan(group=world["group"], lesson=world["lesson"], date=days_ago(0), acting_user=peer_user)
