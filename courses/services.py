@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from courses import selectors
 from courses.models import Attendance, GroupModule, LessonPage, LessonProgress, ModulePage, QuizResult, Session
-from learners.models import Group
-from lms import audit
+from learners import services as learner_services
+from learners.models import Centre, Group
+from lms import access, audit
+from lms.results import Done, Result
 
 # Sessions may be planned up to a year ahead, and recorded back to the programme's first years.
 MAX_DAYS_AHEAD = 366
@@ -35,6 +37,7 @@ def validate_session_date(day: datetime.date) -> None:
 @transaction.atomic
 def group_modules_set(*, group: Group, modules: Iterable[ModulePage], acting_user: User) -> None:
     """Set the modules a group follows, in the given order. Modules with sessions cannot be dropped."""
+    access.require_in(acting_user, access.groups_managed_by, group)
     wanted = list(dict.fromkeys(modules))
     current = {gm.module_id: gm for gm in GroupModule.objects.select_for_update().filter(group=group)}
     dropped = set(current) - {m.pk for m in wanted}
@@ -55,8 +58,34 @@ def group_modules_set(*, group: Group, modules: Iterable[ModulePage], acting_use
 
 
 @transaction.atomic
+def group_save(
+    *,
+    group: Group | None = None,
+    centre: Centre | None = None,
+    name: str,
+    facilitator: User,
+    modules: Iterable[ModulePage],
+    is_active: bool = True,
+    acting_user: User,
+) -> Group:
+    """Create a group at `centre` (when `group` is None) or change one, and set the modules it follows: one
+    transaction, so a refusal of either leaves nothing half-saved."""
+    if group is None:
+        group = learner_services.group_create(
+            centre=centre, name=name, facilitator=facilitator, acting_user=acting_user
+        )
+    else:
+        group = learner_services.group_update(
+            group=group, name=name, facilitator=facilitator, is_active=is_active, acting_user=acting_user
+        )
+    group_modules_set(group=group, modules=modules, acting_user=acting_user)
+    return group
+
+
+@transaction.atomic
 def session_plan(*, group: Group, lesson: LessonPage, date: datetime.date, acting_user: User) -> Session:
     """Plan one session of a group for a lesson of a module it follows. Planning it twice returns the first."""
+    access.require_in(acting_user, access.groups_managed_by, group)
     validate_session_date(date)
     if not selectors.group_follows_lesson(group, lesson):
         raise ValidationError({"lesson": _("This group does not follow the module of that lesson.")})
@@ -80,6 +109,7 @@ def sessions_plan_module(
 
     Lessons the group already has a planned or held session for are skipped.
     """
+    access.require_in(acting_user, access.groups_managed_by, group)
     if not 1 <= every_days <= 31:
         raise ValidationError({"every_days": _("Choose between 1 and 31 days between sessions.")})
     lessons = [
@@ -125,6 +155,60 @@ def _recompute_progress(learner_ids: Iterable[int], lesson: LessonPage) -> None:
             )
 
 
+def _check_attendance(session: Session, attendance: Mapping[int, str]) -> dict[int, str]:
+    """The attendance by learner id, once it covers exactly the group's members on the session date."""
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError(_("This session was cancelled. Plan a new one instead."))
+    if session.date > timezone.localdate():
+        raise ValidationError(_("This session is planned for a later date; record it on or after that day."))
+    members = set(selectors.member_ids_on(session.group, session.date))
+    given = {int(k): v for k, v in attendance.items()}
+    if set(given) - members:
+        raise ValidationError(_("Attendance was given for someone who is not in this group on the session date."))
+    if members - set(given):
+        raise ValidationError(_("Give attendance for every member of the group."))
+    valid = set(Attendance.Status.values)
+    if any(status not in valid for status in given.values()):
+        raise ValidationError(_("Attendance must be present, absent or excused."))
+    return given
+
+
+def _write_attendance(session: Session, given: dict[int, str], previous: dict[int, str], acting_user: User):
+    """Make the session's attendance rows match `given`; returns (ids added, ids changed, ids removed)."""
+    added = [learner_id for learner_id in given if learner_id not in previous]
+    Attendance.objects.bulk_create(
+        [
+            Attendance(session=session, learner_id=learner_id, status=given[learner_id], recorded_by=acting_user)
+            for learner_id in added
+        ]
+    )
+    changed = [lid for lid, status in given.items() if lid in previous and previous[lid] != status]
+    for learner_id in changed:
+        Attendance.objects.filter(session=session, learner_id=learner_id).update(
+            status=given[learner_id], recorded_by=acting_user, recorded_at=timezone.now()
+        )
+    removed = set(previous) - set(given)  # members who left before this date since the first record
+    Attendance.objects.filter(session=session, learner_id__in=removed).delete()
+    return set(added), set(changed), removed
+
+
+def _first_progress(session: Session, given: dict[int, str]) -> None:
+    """The lesson completed, on the session date, by everyone present who had not completed it before."""
+    present = [lid for lid, status in given.items() if status == Attendance.Status.PRESENT]
+    already = set(
+        LessonProgress.objects.filter(lesson=session.lesson, learner_id__in=present).values_list(
+            "learner_id", flat=True
+        )
+    )
+    LessonProgress.objects.bulk_create(
+        [
+            LessonProgress(learner_id=lid, lesson=session.lesson, session=session, completed_on=session.date)
+            for lid in present
+            if lid not in already
+        ]
+    )
+
+
 @transaction.atomic
 def session_record(
     *,
@@ -133,30 +217,17 @@ def session_record(
     notes: str = "",
     delivered_by: User,
     acting_user: User,
-) -> Session:
+) -> Result[Session]:
     """Record a held session: attendance for every member, and the lesson completed for those present.
 
     `attendance` maps learner id to present / absent / excused and must cover exactly the group's
     members on the session date. A held session can be recorded again (a correction): the changes
-    are logged, and progress follows the new attendance.
+    are logged, and progress follows the new attendance. Returns the session and what was done:
+    created (first recorded), changed (corrected) or unchanged (the same record submitted again).
     """
+    access.require_in(acting_user, access.sessions_runnable_by, session)
     session = Session.objects.select_for_update(of=("self",)).select_related("lesson", "group").get(pk=session.pk)
-    if session.status == Session.Status.CANCELLED:
-        raise ValidationError(_("This session was cancelled. Plan a new one instead."))
-    if session.date > timezone.localdate():
-        raise ValidationError(_("This session is planned for a later date; record it on or after that day."))
-    members = set(selectors.member_ids_on(session.group, session.date))
-    given = {int(k): v for k, v in attendance.items()}
-    strangers = set(given) - members
-    if strangers:
-        raise ValidationError(_("Attendance was given for someone who is not in this group on the session date."))
-    missing = members - set(given)
-    if missing:
-        raise ValidationError(_("Give attendance for every member of the group."))
-    valid = set(Attendance.Status.values)
-    if any(status not in valid for status in given.values()):
-        raise ValidationError(_("Attendance must be present, absent or excused."))
-
+    given = _check_attendance(session, attendance)
     previous = dict(Attendance.objects.filter(session=session).values_list("learner_id", "status"))
     was_held = session.status == Session.Status.HELD
     before = audit.snapshot(session, ["status", "delivered_by", "notes"])
@@ -165,66 +236,46 @@ def session_record(
     session.notes = notes.strip()
     session.full_clean()
     session.save()
-
-    to_create = [
-        Attendance(session=session, learner_id=learner_id, status=status, recorded_by=acting_user)
-        for learner_id, status in given.items()
-        if learner_id not in previous
-    ]
-    Attendance.objects.bulk_create(to_create)
-    changed_ids = [lid for lid, status in given.items() if lid in previous and previous[lid] != status]
-    for learner_id in changed_ids:
-        Attendance.objects.filter(session=session, learner_id=learner_id).update(
-            status=given[learner_id], recorded_by=acting_user, recorded_at=timezone.now()
-        )
-    removed = set(previous) - set(given)  # members who left before this date since the first record
-    Attendance.objects.filter(session=session, learner_id__in=removed).delete()
-
-    if not was_held:
-        present = [lid for lid, status in given.items() if status == Attendance.Status.PRESENT]
-        already = set(
-            LessonProgress.objects.filter(lesson=session.lesson, learner_id__in=present).values_list(
-                "learner_id", flat=True
-            )
-        )
-        LessonProgress.objects.bulk_create(
-            [
-                LessonProgress(learner_id=lid, lesson=session.lesson, session=session, completed_on=session.date)
-                for lid in present
-                if lid not in already
-            ]
-        )
+    added, changed_ids, removed = _write_attendance(session, given, previous, acting_user)
+    if was_held:
+        _recompute_progress(changed_ids | removed | added, session.lesson)
     else:
-        added = {a.learner_id for a in to_create}  # members recorded for the first time in this correction
-        _recompute_progress(set(changed_ids) | removed | added, session.lesson)
-
+        _first_progress(session, given)
     attendance_changes = {
         str(lid): [previous.get(lid), given.get(lid)]
         for lid in set(given) | set(previous)
         if previous.get(lid) != given.get(lid)
     }
-    if was_held and not attendance_changes and not audit.changes(before, audit.snapshot(session, list(before))):
-        return session  # the same record submitted again: nothing changed, nothing to log
+    session_changes = audit.changes(before, audit.snapshot(session, list(before)))
+    if was_held and not attendance_changes and not session_changes:
+        return Result(session, Done.UNCHANGED)  # the same record submitted again: nothing to log
     audit.record(
         session,
         "lms.session.correct" if was_held else "lms.session.record",
         user=acting_user,
-        data={
-            "attendance": attendance_changes,
-            "session": audit.changes(before, audit.snapshot(session, list(before))),
-        },
+        data={"attendance": attendance_changes, "session": session_changes},
     )
-    return session
+    return Result(session, Done.CHANGED if was_held else Done.CREATED)
+
+
+def session_cancel_refusal(session: Session) -> str | None:
+    """Why this session cannot be cancelled (the message session_cancel gives), or None when it can be."""
+    if session.status == Session.Status.HELD:
+        return _("This session was held, so it cannot be cancelled. Correct its attendance instead.")
+    return None
 
 
 @transaction.atomic
-def session_cancel(*, session: Session, reason: str, acting_user: User) -> Session:
-    """Cancel a planned session, with a reason. Held sessions cannot be cancelled."""
+def session_cancel(*, session: Session, reason: str, acting_user: User) -> Result[Session]:
+    """Cancel a planned session, with a reason. Held sessions cannot be cancelled. Returns the session and
+    what was done: changed (cancelled now) or unchanged (it was already cancelled)."""
+    access.require_in(acting_user, access.sessions_managed_by, session)
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
-        return session
-    if session.status == Session.Status.HELD:
-        raise ValidationError(_("This session was held, so it cannot be cancelled. Correct its attendance instead."))
+        return Result(session, Done.UNCHANGED)
+    refusal = session_cancel_refusal(session)
+    if refusal:
+        raise ValidationError(refusal)
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Say why the session is cancelled.")})
     session.status = Session.Status.CANCELLED
@@ -232,7 +283,17 @@ def session_cancel(*, session: Session, reason: str, acting_user: User) -> Sessi
     session.full_clean()
     session.save()
     audit.record(session, "lms.session.cancel", user=acting_user, data={"reason": session.cancel_reason})
-    return session
+    return Result(session, Done.CHANGED)
+
+
+def quiz_results_refusal(session: Session, maximum: int) -> str | None:
+    """Why no scores can be entered for this session (the message quiz_results_record gives), or None.
+    `maximum` is the number of questions in the lesson's quiz."""
+    if session.status == Session.Status.CANCELLED:
+        return _("This session was cancelled, so it has no quiz results.")
+    if not maximum:
+        return _("This lesson has no quiz, so there are no scores to enter.")
+    return None
 
 
 @transaction.atomic
@@ -242,12 +303,12 @@ def quiz_results_record(*, session: Session, scores: Mapping[int, Mapping[str, i
     `scores` maps learner id to {"pre": score or None, "post": score or None}. Scores are out of the
     number of questions in the lesson's quiz. Returns how many results changed.
     """
+    access.require_in(acting_user, access.sessions_runnable_by, session)
     session = Session.objects.select_for_update(of=("self",)).select_related("lesson", "group").get(pk=session.pk)
-    if session.status == Session.Status.CANCELLED:
-        raise ValidationError(_("This session was cancelled, so it has no quiz results."))
     maximum = selectors.quiz_question_count(session.lesson)
-    if not maximum:
-        raise ValidationError(_("This lesson has no quiz."))
+    refusal = quiz_results_refusal(session, maximum)
+    if refusal:
+        raise ValidationError(refusal)
     members = set(selectors.member_ids_on(session.group, session.date))
     if set(map(int, scores)) - members:
         raise ValidationError(_("Scores were given for someone who is not in this group on the session date."))

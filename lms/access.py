@@ -9,10 +9,18 @@ outside a user's scope is answered with 404 by the views (its existence is not r
 - peer educators (active ones): the groups they lead, those groups' sessions and members (code and
   first name only, through the group pages), and their own social action projects;
 - content editors and reviewers and anyone else: no learner data.
+
+Services check the same scopes themselves, each in one line, through `require_in(acting_user, <scope>, record)`:
+it raises OutOfScope (a ValidationError, so a form shows it like any refusal) before anything is written, as
+the second line of defence behind the views' 404 for a form or script that skips the view.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 
 from lms import roles
 
@@ -191,6 +199,16 @@ def projects_worked_on_by(user: User | AnonymousUser) -> QuerySet:
     return projects_managed_by(user)
 
 
+def centres_proposing_projects(user: User | AnonymousUser) -> QuerySet:
+    """Centres where the user may propose a social action project: an active peer educator's own centre,
+    or the centres the user manages."""
+    from learners.models import Centre
+
+    if is_active_peer_educator(user):
+        return Centre.objects.filter(learners__peer_educator__user=user)
+    return centres_managed_by(user)
+
+
 def peer_educators_visible_to(user: User | AnonymousUser) -> QuerySet:
     """Peer educators whose pathway, sessions and observations the user may read."""
     from peer_educators.models import PeerEducator
@@ -213,3 +231,32 @@ def at_centres_visible_to(user: User | AnonymousUser, queryset: QuerySet, field:
 def at_centres_managed_by(user: User | AnonymousUser, queryset: QuerySet, field: str = "centre") -> QuerySet:
     """Records of any kind held at the centres the user may change (the centre is found through `field`)."""
     return queryset.filter(**{f"{field}__in": centres_managed_by(user)})
+
+
+class OutOfScope(ValidationError):
+    """A service refused a user acting outside their scope. A ValidationError, so the form that called the
+    service shows it like any other refusal, and callers that already catch ValidationError keep working."""
+
+
+def require_in(
+    user: User | AnonymousUser,
+    scope: Callable[[User | AnonymousUser], QuerySet],
+    obj: Model | int | None,
+    *,
+    message: str | None = None,
+    field: str | None = None,
+) -> None:
+    """Refuse (OutOfScope, nothing written) unless `obj` (a record or its key) is in `scope(user)`, one of the
+    scope functions above. Services call it first, as the second line of defence behind the views' 404.
+    The refusal says `message` (or a general sentence), next to `field` when one is named."""
+    pk = obj.pk if isinstance(obj, Model) else obj
+    if pk is None or not scope(user).filter(pk=pk).exists():
+        message = message or _("You can only change the records of your own centres: this is at another centre.")
+        raise OutOfScope({field: message} if field else message)
+
+
+def oneself(user: User | AnonymousUser) -> QuerySet:
+    """The user's own account, as a scope (for what only the account holder may change, like a password)."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    return User.objects.filter(pk=user.pk)

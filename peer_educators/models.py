@@ -155,6 +155,16 @@ class Project(models.Model):
         COMPLETED = "completed", _("Completed")
         ABANDONED = "abandoned", _("Abandoned")
 
+    # The life cycle, defined once: from each status, the statuses a project may move to. Logging the first
+    # activity moves an approved project to in progress; completed and abandoned are final.
+    TRANSITIONS = {
+        Status.PROPOSED: frozenset({Status.APPROVED, Status.ABANDONED}),
+        Status.APPROVED: frozenset({Status.IN_PROGRESS, Status.COMPLETED, Status.ABANDONED}),
+        Status.IN_PROGRESS: frozenset({Status.COMPLETED, Status.ABANDONED}),
+        Status.COMPLETED: frozenset(),
+        Status.ABANDONED: frozenset(),
+    }
+
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="projects", verbose_name=_("centre"))
     title = models.CharField(_("title"), max_length=120)
     problem = models.TextField(_("community problem"), max_length=1000)
@@ -196,6 +206,18 @@ class Project(models.Model):
 
     def __str__(self):
         return self.title
+
+    def can_become(self, status: str) -> bool:
+        """Whether the life cycle lets the project move from its status to `status` now."""
+        return status in self.TRANSITIONS[self.status]
+
+    def is_open(self) -> bool:
+        """Whether the project can still change status (it is neither completed nor abandoned)."""
+        return bool(self.TRANSITIONS[self.status])
+
+    def takes_activities(self) -> bool:
+        """Whether the team may log activities and plan steps: once approved, until completed or abandoned."""
+        return self.status == self.Status.IN_PROGRESS or self.can_become(self.Status.IN_PROGRESS)
 
 
 class ProjectMember(models.Model):

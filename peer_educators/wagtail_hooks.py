@@ -8,12 +8,14 @@ ACTIONS = {
     "lms.peer.promote": (_("Promote peer educator"), _("Promoted to peer educator")),
     "lms.peer.status": (_("Change peer educator status"), _("Changed peer educator status")),
     "lms.peer.observe": (_("Observe peer session"), _("Observed a peer-led session")),
+    "lms.peer.password": (_("Choose own password"), _("Replaced the one-time password with their own")),
     "lms.group.peer_leader": (_("Assign peer leader"), _("Assigned a peer educator to lead a group")),
     "lms.project.propose": (_("Propose project"), _("Proposed a social action project")),
     "lms.project.approved": (_("Approve project"), _("Approved a social action project")),
     "lms.project.completed": (_("Complete project"), _("Completed a social action project")),
     "lms.project.abandoned": (_("Abandon project"), _("Abandoned a social action project")),
     "lms.project.log": (_("Log project activity"), _("Logged a project activity")),
+    "lms.project.plan": (_("Plan project step"), _("Planned a step of a project")),
 }
 
 

@@ -15,7 +15,7 @@ from courses.models import CurriculumIndexPage, LessonPage, ModulePage, Topic
 from courses.services import group_modules_set, session_plan, session_record
 from learners.models import Centre, Learner, Membership, StaffAssignment
 from learners.services import group_create, learner_register, membership_add
-from lms import roles
+from lms import access, roles
 
 PASSWORD = "test-pass-123"
 NOTE_TEXT = "Watch for children who go quiet"
@@ -258,14 +258,17 @@ def published_module(title: str, lesson_titles: list[str], *, editor: User, revi
 
 
 def held_session(*, group, lesson, day: datetime.date, acting_user: User, absent=()):
-    """Plan a session and record it as held (through the services): everyone present except `absent` learners."""
-    session = session_plan(group=group, lesson=lesson, date=day, acting_user=acting_user)
+    """Plan a session and record it as held (through the services): everyone present except `absent` learners.
+    A peer educator records it; the group's facilitator plans it (peer educators do not plan sessions)."""
+    planner = acting_user if access.groups_managed_by(acting_user).filter(pk=group.pk).exists() else group.facilitator
+    session = session_plan(group=group, lesson=lesson, date=day, acting_user=planner)
     absent_ids = {learner.pk for learner in absent}
     attendance = {
         learner_id: "absent" if learner_id in absent_ids else "present"
         for learner_id in selectors.member_ids_on(group, day)
     }
-    return session_record(session=session, attendance=attendance, delivered_by=acting_user, acting_user=acting_user)
+    result = session_record(session=session, attendance=attendance, delivered_by=acting_user, acting_user=acting_user)
+    return result.record
 
 
 # --- Peer educators and social action projects (issue 4) ---

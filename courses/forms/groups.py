@@ -4,15 +4,12 @@ import datetime
 
 from django import forms
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses import selectors
 from courses import services as course_services
 from courses.models import LessonPage, ModulePage, Session
-from learners import services as learner_services
-from learners.models import Centre, Group, StaffAssignment
+from learners.models import Centre, Group
 from lms import access, roles
 from lms.forms import ServiceForm
 
@@ -59,52 +56,23 @@ class GroupForm(ServiceForm):
         )
         self.fields["modules"].queryset = ModulePage.objects.live().order_by("path")
 
-    def clean(self):
-        """The facilitator must work at the group's centre, and the centre must not have a group of that name."""
-        cleaned = super().clean()
-        centre = self.group.centre if self.group else cleaned.get("centre")
-        facilitator = cleaned.get("facilitator")
-        if centre and facilitator and not StaffAssignment.objects.filter(user=facilitator, centre=centre).exists():
-            self.add_error(
-                "facilitator",
-                _("%(name)s is not assigned to %(centre)s.")
-                % {"name": self.fields["facilitator"].label_from_instance(facilitator), "centre": centre.name},
-            )
-        name = (cleaned.get("name") or "").strip()
-        if centre and name:
-            same_name = Group.objects.filter(centre=centre, name__iexact=name)
-            if self.group is not None:
-                same_name = same_name.exclude(pk=self.group.pk)
-            if same_name.exists():
-                self.add_error("name", _("%(centre)s already has a group with this name.") % {"centre": centre.name})
-        return cleaned
-
     def submit(self, *, acting_user: User) -> Group | None:
-        """Create or update the group and set its modules, all in one transaction; None (with the reason on
-        the form, nothing saved) when a service refuses."""
+        """Create or update the group and set its modules through group_save (one transaction); None, with the
+        reason next to its field and nothing saved, when the service refuses (a facilitator of another centre, a
+        name the centre already has)."""
         return self.run(self._save, acting_user=acting_user)
 
     def _save(self, *, acting_user: User) -> Group:
         data = self.cleaned_data
-        modules = list(data["modules"])
-        with transaction.atomic():
-            if self.group is None:
-                group = learner_services.group_create(
-                    centre=data["centre"], name=data["name"], facilitator=data["facilitator"], acting_user=acting_user
-                )
-                current = []
-            else:
-                group = learner_services.group_update(
-                    group=self.group,
-                    name=data["name"],
-                    facilitator=data["facilitator"],
-                    is_active=data["is_active"],
-                    acting_user=acting_user,
-                )
-                current = [module.pk for module in selectors.group_modules(group)]
-            if current != [module.pk for module in modules]:
-                course_services.group_modules_set(group=group, modules=modules, acting_user=acting_user)
-        return group
+        return course_services.group_save(
+            group=self.group,
+            centre=data.get("centre"),
+            name=data["name"],
+            facilitator=data["facilitator"],
+            modules=list(data["modules"]),
+            is_active=data.get("is_active", True),
+            acting_user=acting_user,
+        )
 
 
 class LessonPlanForm(ServiceForm):

@@ -9,6 +9,7 @@ from courses import services
 from courses.models import Attendance, QuizResult, Session
 from learners.models import Learner
 from lms.forms import ServiceForm
+from lms.results import Result
 
 STATUS_FIELD = re.compile(r"^status_(\d+)$")
 
@@ -52,16 +53,8 @@ class AttendanceForm(ServiceForm):
         """The cleaned attendance, by learner id."""
         return {int(name.split("_")[1]): value for name, value in self.cleaned_data.items() if name != "notes"}
 
-    def unchanged(self, session: Session) -> bool:
-        """True when a held session would be recorded again exactly as it is."""
-        return (
-            session.status == Session.Status.HELD
-            and self.attendance() == self.recorded
-            and self.cleaned_data["notes"].strip() == session.notes
-        )
-
-    def submit(self, *, session: Session, acting_user) -> Session | None:
-        """Record the session (or correct it); on a refusal show the reason and return None."""
+    def submit(self, *, session: Session, acting_user) -> Result[Session] | None:
+        """Record the session (or correct it) and say what was done; on a refusal show the reason, return None."""
         return self.run(
             services.session_record,
             session=session,
@@ -130,8 +123,8 @@ class CancelForm(ServiceForm):
         error_messages={"required": _("Say why the session is cancelled.")},
     )
 
-    def submit(self, *, session: Session, acting_user) -> Session | None:
-        """Cancel the session; on a refusal show the reason and return None."""
+    def submit(self, *, session: Session, acting_user) -> Result[Session] | None:
+        """Cancel the session and say what was done; on a refusal show the reason and return None."""
         return self.run(
             services.session_cancel, session=session, reason=self.cleaned_data["reason"], acting_user=acting_user
         )

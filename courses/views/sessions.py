@@ -9,14 +9,22 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from courses import selectors
+from courses import selectors, services
 from courses.forms.sessions import AttendanceForm, CancelForm, ScoresForm
 from courses.models import Attendance, Session
 from lms import access
+from lms.results import Done
 
 READS = ("GET", "HEAD")
+# What recording attendance did (courses.services.session_record), as the message shown after saving.
+ATTENDANCE_SAVED = {
+    Done.CREATED: gettext_lazy("Attendance saved and progress updated."),
+    Done.CHANGED: gettext_lazy("Attendance corrected."),
+    Done.UNCHANGED: gettext_lazy("Attendance saved: nothing had changed."),
+}
 
 
 def _session(request, session_id: int) -> Session:
@@ -48,15 +56,9 @@ def session_run(request, session_id: int):
     recorded = selectors.attendance_recorded(session)
     form = AttendanceForm(request.POST or None, members=members, recorded=recorded, initial={"notes": session.notes})
     if request.method == "POST" and form.is_valid():
-        was_held = session.status == Session.Status.HELD
-        unchanged = form.unchanged(session)
-        if form.submit(session=session, acting_user=request.user) is not None:
-            if unchanged:
-                messages.success(request, _("Attendance saved: nothing had changed."))
-            elif was_held:
-                messages.success(request, _("Attendance corrected."))
-            else:
-                messages.success(request, _("Attendance saved and progress updated."))
+        result = form.submit(session=session, acting_user=request.user)
+        if result is not None:
+            messages.success(request, ATTENDANCE_SAVED[result.done])
             return redirect("group_progress", group_id=session.group_id)
     lesson = session.lesson
     labels = dict(Attendance.Status.choices)
@@ -86,7 +88,8 @@ def session_scores(request, session_id: int):
     maximum = selectors.quiz_question_count(session.lesson)
     members = selectors.members_on(session.group, session.date)
     form = None
-    if maximum and session.status != Session.Status.CANCELLED:
+    refusal = services.quiz_results_refusal(session, maximum)
+    if refusal is None:
         existing = selectors.quiz_results_of(session)
         form = ScoresForm(request.POST or None, members=members, maximum=maximum, existing=existing)
         if request.method == "POST" and form.is_valid():
@@ -100,7 +103,7 @@ def session_scores(request, session_id: int):
     return render(
         request,
         "courses/session_scores.html",
-        _session_context(session, form=form, can_manage=can_manage, maximum=maximum, members=members),
+        _session_context(session, form=form, can_manage=can_manage, maximum=maximum, members=members, refusal=refusal),
     )
 
 
@@ -113,10 +116,13 @@ def session_cancel(request, session_id: int):
     )
     form = CancelForm(request.POST or None) if session.status == Session.Status.PLANNED else None
     submitted = form is not None and request.method == "POST" and form.is_valid()
-    if submitted and form.submit(session=session, acting_user=request.user) is not None:
-        messages.success(request, _("Session cancelled."))
+    result = form.submit(session=session, acting_user=request.user) if submitted else None
+    if result is not None:
+        cancelled = result.done is not Done.UNCHANGED
+        messages.success(request, _("Session cancelled.") if cancelled else _("This session was already cancelled."))
         return redirect("session_run", session_id=session.pk)
-    return render(request, "courses/session_cancel.html", _session_context(session, form=form))
+    refusal = services.session_cancel_refusal(session)
+    return render(request, "courses/session_cancel.html", _session_context(session, form=form, refusal=refusal))
 
 
 def _facilitator_name(session: Session) -> str:

@@ -13,6 +13,7 @@ from learners.models import Centre, CommunityGroup, CommunityMeeting, Learner, S
 from learners.services.community import GROUP_FIELDS
 from lms import access
 from lms.forms import ServiceForm, date_field, with_blank
+from lms.results import Result
 
 NEGATIVE_COUNT = _("A count cannot be negative.")
 TOPICS_ROWS = {"rows": 3}
@@ -113,15 +114,12 @@ class CommunityMeetingForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.group = group
 
-    def submit(self, *, acting_user) -> tuple[CommunityMeeting, bool] | None:
-        """Record the meeting; returns (meeting, created). A meeting already recorded that day is not changed."""
-        existing = CommunityMeeting.objects.filter(group=self.group, date=self.cleaned_data["date"]).first()
-        if existing is not None:
-            return existing, False
-        meeting = self.run(
+    def submit(self, *, acting_user) -> Result[CommunityMeeting] | None:
+        """Record the meeting and say what was done (a meeting already recorded that day is not changed); None
+        (with the reason on the form) when refused."""
+        return self.run(
             services.community_meeting_record, group=self.group, acting_user=acting_user, **self.cleaned_data
         )
-        return None if meeting is None else (meeting, True)
 
 
 class SensitisationEventForm(ServiceForm):
@@ -147,15 +145,10 @@ class SensitisationEventForm(ServiceForm):
         self.fields["centre"].queryset = centres
         self.fields["centre"].initial = _only_one(centres)
 
-    def submit(self, *, acting_user) -> tuple[SensitisationEvent, bool] | None:
-        """Record the event; returns (event, created). One already recorded that day for that audience is kept."""
+    def submit(self, *, acting_user) -> Result[SensitisationEvent] | None:
+        """Record the event and say what was done (one already recorded that day for that audience is kept);
+        None (with the reason on the form) when refused."""
         data = dict(self.cleaned_data)
         for name in ("participants_male", "participants_female"):
             data[name] = data[name] or 0
-        existing = SensitisationEvent.objects.filter(
-            centre=data["centre"], date=data["date"], audience=data["audience"]
-        ).first()
-        if existing is not None:
-            return existing, False
-        event = self.run(services.sensitisation_event_record, acting_user=acting_user, **data)
-        return None if event is None else (event, True)
+        return self.run(services.sensitisation_event_record, acting_user=acting_user, **data)

@@ -1,7 +1,6 @@
 """Forms for the learner registry: they validate input and call learners.services (never .save())."""
 
 from django import forms
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -171,21 +170,14 @@ class MembersAddForm(ServiceForm):
         return set(self.data.getlist("learners")) if self.is_bound else set()
 
     def submit(self, *, acting_user) -> list[Membership] | None:
-        """Add every chosen learner in one transaction; None (nothing saved) when one is refused."""
-
-        def add_all():
-            with transaction.atomic():
-                return [
-                    services.membership_add(
-                        group=self.group,
-                        learner=learner,
-                        joined_on=self.cleaned_data["joined_on"],
-                        acting_user=acting_user,
-                    )
-                    for learner in self.cleaned_data["learners"]
-                ]
-
-        return self.run(add_all)
+        """Add every chosen learner through memberships_add (all or none); None (nothing saved) when one is refused."""
+        return self.run(
+            services.memberships_add,
+            group=self.group,
+            learners=self.cleaned_data["learners"],
+            joined_on=self.cleaned_data["joined_on"],
+            acting_user=acting_user,
+        )
 
 
 class MembershipEndForm(ServiceForm):

@@ -27,6 +27,7 @@ from learners.services.registry import (
     learner_update,
     membership_add,
     membership_end,
+    memberships_add,
     validate_birth_year,
     validate_not_future,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "learner_update",
     "membership_add",
     "membership_end",
+    "memberships_add",
     "sensitisation_event_record",
     "validate_birth_year",
     "validate_not_future",

@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 from learners.models import Centre, CommunityGroup, CommunityMeeting, Learner, SensitisationEvent
 from learners.services.registry import validate_not_future
 from lms import access, audit
+from lms.results import Done, Result
 
 GROUP_FIELDS = ["name", "kind", "formed_on", "members_male", "members_female", "is_active"]
 
 
-def _check_manages(acting_user: User, centre: Centre) -> None:
-    """Only administrators and the centre's facilitators change its community records."""
-    if not access.can_manage_centre(acting_user, centre.pk):
-        raise ValidationError({"centre": _("You cannot change the records of %(centre)s.") % {"centre": centre.name}})
+def _outside(centre: Centre) -> str:
+    """The refusal for a user who does not manage the centre (administrators and its facilitators do)."""
+    return _("You cannot change the records of %(centre)s.") % {"centre": centre.name}
 
 
 def _check_counts(**counts: int | None) -> None:
@@ -69,7 +69,7 @@ def community_group_create(
     acting_user: User,
 ) -> CommunityGroup:
     """Record a PCC or child association at a centre. The same group (centre, name, kind) posted twice is kept once."""
-    _check_manages(acting_user, centre)
+    access.require_in(acting_user, access.centres_managed_by, centre, field="centre", message=_outside(centre))
     name = name.strip()
     existing = CommunityGroup.objects.filter(centre=centre, name=name).first()
     if existing is not None:
@@ -114,7 +114,9 @@ def community_group_update(*, group: CommunityGroup, acting_user: User, **fields
     if unknown:
         raise TypeError(f"community_group_update cannot change {sorted(unknown)}")
     group = CommunityGroup.objects.select_for_update().select_related("centre").get(pk=group.pk)
-    _check_manages(acting_user, group.centre)
+    access.require_in(
+        acting_user, access.centres_managed_by, group.centre, field="centre", message=_outside(group.centre)
+    )
     before = {**audit.snapshot(group, GROUP_FIELDS), "learner_members": _member_codes(group)}
     learners = list(fields.pop("learner_members")) if "learner_members" in fields else None
     for name, value in fields.items():
@@ -146,13 +148,16 @@ def community_group_update(*, group: CommunityGroup, acting_user: User, **fields
 @transaction.atomic
 def community_meeting_record(
     *, group: CommunityGroup, date: datetime.date, topics: str, attendance: int, acting_user: User
-) -> CommunityMeeting:
-    """Record a group's meeting on a day. A meeting already recorded for that day is returned unchanged."""
+) -> Result[CommunityMeeting]:
+    """Record a group's meeting on a day. Returns the meeting and what was done: created, or unchanged when a
+    meeting was already recorded for that day (it is kept as it was)."""
     group = CommunityGroup.objects.select_related("centre").get(pk=group.pk)
-    _check_manages(acting_user, group.centre)
+    access.require_in(
+        acting_user, access.centres_managed_by, group.centre, field="centre", message=_outside(group.centre)
+    )
     existing = CommunityMeeting.objects.filter(group=group, date=date).first()
     if existing is not None:
-        return existing
+        return Result(existing, Done.UNCHANGED)
     _check_counts(attendance=attendance)
     validate_not_future("date", date)
     if group.formed_on and date < group.formed_on:
@@ -170,14 +175,14 @@ def community_meeting_record(
         with transaction.atomic():
             meeting.save()
     except IntegrityError:  # a simultaneous request recorded the same meeting
-        return CommunityMeeting.objects.get(group=group, date=date)
+        return Result(CommunityMeeting.objects.get(group=group, date=date), Done.UNCHANGED)
     audit.record(
         meeting,
         "lms.community.meeting",
         user=acting_user,
         data={"group": group.pk, "date": date.isoformat(), "attendance": attendance},
     )
-    return meeting
+    return Result(meeting, Done.CREATED)
 
 
 @transaction.atomic
@@ -190,13 +195,13 @@ def sensitisation_event_record(
     participants_female: int,
     topics: str,
     acting_user: User,
-) -> SensitisationEvent:
-    """Record an awareness session for an audience at a centre. One already recorded that day for that audience
-    is returned unchanged."""
-    _check_manages(acting_user, centre)
+) -> Result[SensitisationEvent]:
+    """Record an awareness session for an audience at a centre. Returns the event and what was done: created,
+    or unchanged when one was already recorded that day for that audience (it is kept as it was)."""
+    access.require_in(acting_user, access.centres_managed_by, centre, field="centre", message=_outside(centre))
     existing = SensitisationEvent.objects.filter(centre=centre, date=date, audience=audience).first()
     if existing is not None:
-        return existing
+        return Result(existing, Done.UNCHANGED)
     _check_counts(participants_male=participants_male, participants_female=participants_female)
     validate_not_future("date", date)
     event = SensitisationEvent(
@@ -213,7 +218,7 @@ def sensitisation_event_record(
         with transaction.atomic():
             event.save()
     except IntegrityError:  # a simultaneous request recorded the same event
-        return SensitisationEvent.objects.get(centre=centre, date=date, audience=audience)
+        return Result(SensitisationEvent.objects.get(centre=centre, date=date, audience=audience), Done.UNCHANGED)
     audit.record(
         event,
         "lms.community.event",
@@ -226,4 +231,4 @@ def sensitisation_event_record(
             "participants_female": participants_female,
         },
     )
-    return event
+    return Result(event, Done.CREATED)

@@ -42,13 +42,13 @@ TRAINING_FIELDS = ["completed_on", "certified_on", "certifying_board", "certific
 def _locked_learner(learner: Learner, acting_user: User) -> Learner:
     """The learner's current row, locked (a move changes the centre), once the user may record for them."""
     learner = Learner.objects.select_for_update().get(pk=learner.pk)
-    _check_manages(learner, acting_user)
+    access.require_in(acting_user, access.learners_managed_by, learner, message=_outside(learner))
     return learner
 
 
-def _check_manages(learner: Learner, acting_user: User) -> None:
-    if not access.can_manage_centre(acting_user, learner.centre_id):
-        raise ValidationError(_("%(code)s belongs to another centre.") % {"code": learner.code})
+def _outside(learner: Learner) -> str:
+    """The refusal for a user who does not manage the learner's centre."""
+    return _("%(code)s belongs to another centre.") % {"code": learner.code}
 
 
 def validate_learner_day(learner: Learner, field: str, day: datetime.date | None) -> None:
@@ -261,8 +261,8 @@ def learner_transfer(
     done = last is not None and last.to_centre_id == to_centre.pk == learner.centre_id and last.moved_on == moved_on
     if done and any(access.can_manage_centre(acting_user, pk) for pk in (last.from_centre_id, learner.centre_id)):
         return last  # resubmitted: the move is already done
-    _check_manages(learner, acting_user)
-    open_memberships = list(Membership.objects.filter(learner=learner, left_on__isnull=True).select_related("group"))
+    access.require_in(acting_user, access.learners_managed_by, learner, message=_outside(learner))
+    open_memberships = list(Membership.objects.current().filter(learner=learner).select_related("group"))
     _check_transfer(learner, to_centre, moved_on, open_memberships)
     for membership in open_memberships:
         membership_end(membership=membership, left_on=moved_on, acting_user=acting_user)

@@ -5,6 +5,7 @@ audit entry naming the acting user.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -12,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from learners.models import MAX_AGE, MIN_AGE, Centre, Group, Learner, Membership
-from lms import audit
+from learners.models import MAX_AGE, MIN_AGE, Centre, Group, Learner, Membership, StaffAssignment
+from lms import access, audit
 
 LEARNER_FIELDS = [
     "first_name",
@@ -80,6 +81,7 @@ def learner_register(
     acting_user: User,
 ) -> Learner:
     """Register a learner at a centre with the next code there (for example QTA-0007, never reused)."""
+    access.require_in(acting_user, access.centres_managed_by, centre)
     centre = Centre.objects.select_for_update().get(pk=centre.pk)
     number = centre.last_learner_number + 1
     learner = Learner(
@@ -110,6 +112,7 @@ def learner_update(*, learner: Learner, acting_user: User, **fields) -> Learner:
     unknown = set(fields) - set(LEARNER_FIELDS)
     if unknown:
         raise TypeError(f"learner_update cannot change {sorted(unknown)}")
+    access.require_in(acting_user, access.learners_managed_by, learner)
     learner = Learner.objects.select_for_update().get(pk=learner.pk)
     before = audit.snapshot(learner, LEARNER_FIELDS)
     for name, value in fields.items():
@@ -127,26 +130,61 @@ def learner_update(*, learner: Learner, acting_user: User, **fields) -> Learner:
     return learner
 
 
+def _check_group(group: Group, fields: Iterable[str] = ("facilitator", "name")) -> None:
+    """The facilitator works at the group's centre, and no other group there has the same name (in any case).
+    Only the given fields are checked: a group is not refused a change for a rule its other fields broke."""
+    errors = {}
+    centre, facilitator = group.centre, group.facilitator
+    if "facilitator" in fields and not StaffAssignment.objects.filter(user=facilitator, centre=centre).exists():
+        errors["facilitator"] = _("%(name)s is not assigned to %(centre)s.") % {
+            "name": facilitator.get_full_name() or facilitator.get_username(),
+            "centre": centre.name,
+        }
+    same_name = Group.objects.filter(centre=centre, name__iexact=group.name).exclude(pk=group.pk)
+    if "name" in fields and group.name and same_name.exists():
+        errors["name"] = _("%(centre)s already has a group with this name.") % {"centre": centre.name}
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def group_create(*, centre: Centre, name: str, facilitator: User, acting_user: User) -> Group:
-    """Create a group at a centre, led by a facilitator."""
+def group_create(
+    *,
+    centre: Centre,
+    name: str,
+    facilitator: User,
+    members: Iterable[Learner] = (),
+    joined_on: datetime.date | None = None,
+    acting_user: User,
+) -> Group:
+    """Create a group at a centre, led by a facilitator of that centre, with its first members from
+    `joined_on` (optional). All or nothing: a refused member leaves no group behind."""
+    access.require_in(acting_user, access.centres_managed_by, centre)
     group = Group(centre=centre, name=name.strip(), facilitator=facilitator)
+    _check_group(group)
     group.full_clean()
     group.save()
     audit.record(group, "lms.group.create", user=acting_user, data={"centre": centre.pk, "name": group.name})
+    members = list(members)
+    if members:
+        if joined_on is None:
+            raise ValidationError({"joined_on": _("Give the day the members joined the group.")})
+        memberships_add(group=group, learners=members, joined_on=joined_on, acting_user=acting_user)
     return group
 
 
 @transaction.atomic
 def group_update(*, group: Group, acting_user: User, **fields) -> Group:
-    """Rename a group, change its facilitator, or mark it inactive."""
+    """Rename a group, change its facilitator (one of the centre's), or mark it inactive."""
     allowed = ["name", "facilitator", "is_active"]
     if set(fields) - set(allowed):
         raise TypeError(f"group_update cannot change {sorted(set(fields) - set(allowed))}")
+    access.require_in(acting_user, access.groups_managed_by, group)
     group = Group.objects.select_for_update().get(pk=group.pk)
     before = audit.snapshot(group, allowed)
     for name, value in fields.items():
-        setattr(group, name, value)
+        setattr(group, name, value.strip() if name == "name" else value)
+    _check_group(group, [name for name, value in audit.snapshot(group, allowed).items() if value != before[name]])
     group.full_clean()
     group.save()
     changed = audit.changes(before, audit.snapshot(group, allowed))
@@ -173,9 +211,10 @@ def _check_can_join(group: Group, learner: Learner, joined_on: datetime.date) ->
 @transaction.atomic
 def membership_add(*, group: Group, learner: Learner, joined_on: datetime.date, acting_user: User) -> Membership:
     """Add a learner to a group from a date. A learner already in the group is refused."""
+    access.require_in(acting_user, access.groups_managed_by, group)
     group = Group.objects.select_for_update().get(pk=group.pk)
     _check_can_join(group, learner, joined_on)
-    if Membership.objects.filter(group=group, learner=learner, left_on__isnull=True).exists():
+    if Membership.objects.current().filter(group=group, learner=learner).exists():
         raise ValidationError(_("%(code)s is already in this group.") % {"code": learner.code})
     membership = Membership(group=group, learner=learner, joined_on=joined_on)
     membership.full_clean()
@@ -193,6 +232,7 @@ def membership_add(*, group: Group, learner: Learner, joined_on: datetime.date, 
 @transaction.atomic
 def membership_end(*, membership: Membership, left_on: datetime.date, acting_user: User) -> Membership:
     """Record that a learner left a group on a date."""
+    access.require_in(acting_user, access.groups_managed_by, membership.group_id)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.left_on is not None:
         return membership  # already ended: resubmitting changes nothing
@@ -216,10 +256,23 @@ def learner_move(
     *, learner: Learner, from_group: Group, to_group: Group, on: datetime.date, acting_user: User
 ) -> Membership:
     """Move a learner between two groups of the same centre on a date: leave one, join the other."""
+    for group in (from_group, to_group):
+        access.require_in(acting_user, access.groups_managed_by, group)
     if from_group.pk == to_group.pk:
         raise ValidationError(_("Choose a different group to move to."))
-    current = Membership.objects.filter(group=from_group, learner=learner, left_on__isnull=True).first()
+    current = Membership.objects.current().filter(group=from_group, learner=learner).first()
     if current is None:
         raise ValidationError(_("%(code)s is not in that group.") % {"code": learner.code})
     membership_end(membership=current, left_on=on, acting_user=acting_user)
     return membership_add(group=to_group, learner=learner, joined_on=on, acting_user=acting_user)
+
+
+@transaction.atomic
+def memberships_add(
+    *, group: Group, learners: Iterable[Learner], joined_on: datetime.date, acting_user: User
+) -> list[Membership]:
+    """Add several learners to a group from one date, all or none (one refused learner: nobody is added)."""
+    return [
+        membership_add(group=group, learner=learner, joined_on=joined_on, acting_user=acting_user)
+        for learner in learners
+    ]

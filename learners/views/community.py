@@ -16,6 +16,7 @@ from learners import selectors
 from learners.forms import CommunityGroupForm, CommunityMeetingForm, SensitisationEventForm
 from learners.models import CommunityGroup, SensitisationEvent
 from lms import access
+from lms.results import Done
 
 LATEST_EVENTS = 20
 
@@ -93,9 +94,9 @@ def community_meeting_add(request, group_id):
     if request.method == "POST" and form.is_valid():
         result = form.submit(acting_user=request.user)
         if result is not None:
-            meeting, created = result
+            meeting = result.record
             values = {"group": group.name, "day": date_format(meeting.date)}
-            if created:
+            if result.done is Done.CREATED:
                 messages.success(request, _("Recorded the meeting of %(group)s on %(day)s.") % values)
             else:
                 messages.info(request, _("The meeting of %(group)s on %(day)s was already recorded.") % values)
@@ -112,9 +113,9 @@ def sensitisation_event_add(request):
     if request.method == "POST" and form.is_valid():
         result = form.submit(acting_user=request.user)
         if result is not None:
-            event, created = result
+            event = result.record
             values = {"audience": event.get_audience_display(), "day": date_format(event.date)}
-            if created:
+            if result.done is Done.CREATED:
                 messages.success(request, _("Recorded the event for %(audience)s on %(day)s.") % values)
             else:
                 messages.info(request, _("The event for %(audience)s on %(day)s was already recorded.") % values)

@@ -9,6 +9,7 @@ from courses.models import Session
 from learners.models import Group, Learner
 from lms import roles
 from lms.forms import ServiceForm, date_field
+from lms.results import Result
 from peer_educators import services
 from peer_educators.models import Observation, PeerEducator
 
@@ -100,8 +101,9 @@ class StatusForm(ServiceForm):
             self.add_error("note", _("Say why, in a few words."))
         return cleaned
 
-    def submit(self, *, acting_user: User) -> PeerEducator | None:
-        """Change the status through peer_educator_set_status; None (with errors on the form) when refused."""
+    def submit(self, *, acting_user: User) -> Result[PeerEducator] | None:
+        """Change the status through peer_educator_set_status and say what was done; None (with errors on the
+        form) when refused."""
         return self.run(
             services.peer_educator_set_status,
             peer=self.peer,

@@ -1,17 +1,21 @@
 """Forms of the peer educator's own area: choosing their own password at first sign-in."""
 
 from django.contrib.auth.forms import SetPasswordForm
-from django.db import transaction
+from django.core.exceptions import ValidationError
 
-from peer_educators.models import PeerEducator
+from peer_educators import services
 
 
 class FirstPasswordForm(SetPasswordForm):
     """Replace the one-time password a facilitator handed over with one only the peer educator knows."""
 
-    @transaction.atomic
-    def submit(self):
-        """Save the new password and clear the must-change flag, together; returns the user."""
-        user = self.save()
-        PeerEducator.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
-        return user
+    def submit(self, *, acting_user=None):
+        """Save the new password through peer_educator_set_password (acting: the account holder, by default);
+        returns the user, or None (with the reason on the form) when refused."""
+        try:
+            return services.peer_educator_set_password(
+                user=self.user, password=self.cleaned_data["new_password1"], acting_user=acting_user or self.user
+            )
+        except ValidationError as error:
+            self.add_error(None, error.messages)
+            return None

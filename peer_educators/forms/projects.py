@@ -4,11 +4,11 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from learners.models import Centre, Learner
 from lms.forms import ServiceForm, date_field, with_blank
+from lms.results import Result
 from peer_educators import services
 from peer_educators.models import ActivityLog, PlannedActivity, Project
 
@@ -103,16 +103,8 @@ class ProjectProposeForm(ServiceForm):
         return [(title, target) for title, target in rows if title and target]
 
     def submit(self, *, acting_user) -> Project | None:
-        """Propose the project; a resubmission of the same proposal today returns the project already made."""
+        """Propose the project (project_propose returns the project already made for a resubmission today)."""
         data = self.cleaned_data
-        existing = Project.objects.filter(
-            centre=self.centre,
-            title=data["title"].strip(),
-            proposed_by=acting_user,
-            created_on=timezone.localdate(),
-        ).first()
-        if existing is not None:
-            return existing
         return self.run(
             services.project_propose,
             centre=self.centre,
@@ -136,8 +128,8 @@ class ProjectApproveForm(ServiceForm):
         error_messages={"required": _("Write a comment for the team.")},
     )
 
-    def submit(self, *, project: Project, acting_user) -> Project | None:
-        """Approve the project; None (with the reason on the form) when refused."""
+    def submit(self, *, project: Project, acting_user) -> Result[Project] | None:
+        """Approve the project and say what was done; None (with the reason on the form) when refused."""
         return self.run(
             services.project_approve, project=project, comment=self.cleaned_data["comment"], acting_user=acting_user
         )
@@ -196,15 +188,11 @@ class ActivityLogForm(ServiceForm):
         """The cleaned counts by field name (blank is 0)."""
         return {name: self.cleaned_data.get(name) or 0 for name in ActivityLog.REACH_FIELDS}
 
-    def submit(self, *, project: Project, acting_user) -> tuple[ActivityLog, bool] | None:
-        """Log the activity; returns (log, created). The same entry posted twice is saved once."""
+    def submit(self, *, project: Project, acting_user) -> Result[ActivityLog] | None:
+        """Log the activity and say what was done (the same entry posted twice is saved once); None (with the
+        reason on the form) when refused."""
         data = self.cleaned_data
-        existing = ActivityLog.objects.filter(
-            project=project, date=data["date"], description=data["description"].strip(), **self.reach()
-        ).first()
-        if existing is not None:
-            return existing, False
-        log = self.run(
+        return self.run(
             services.activity_log_add,
             project=project,
             date=data["date"],
@@ -214,7 +202,6 @@ class ActivityLogForm(ServiceForm):
             no_child_identifiable=data["no_child_identifiable"],
             acting_user=acting_user,
         )
-        return None if log is None else (log, True)
 
 
 class PlannedActivityForm(ServiceForm):
@@ -223,22 +210,17 @@ class PlannedActivityForm(ServiceForm):
     title = forms.CharField(label=_("Activity"), max_length=200)
     target_date = date_field(_("Target date"), initial=None)
 
-    def submit(self, *, project: Project, acting_user) -> tuple[PlannedActivity, bool] | None:
-        """Add the step; returns (activity, created). The same step posted twice is saved once."""
+    def submit(self, *, project: Project, acting_user) -> Result[PlannedActivity] | None:
+        """Add the step and say what was done (the same step posted twice is saved once); None (with the reason
+        on the form) when refused."""
         data = self.cleaned_data
-        existing = PlannedActivity.objects.filter(
-            project=project, title=data["title"].strip(), target_date=data["target_date"]
-        ).first()
-        if existing is not None:
-            return existing, False
-        activity = self.run(
+        return self.run(
             services.planned_activity_add,
             project=project,
             title=data["title"],
             target_date=data["target_date"],
             acting_user=acting_user,
         )
-        return None if activity is None else (activity, True)
 
 
 class ProjectCompleteForm(ServiceForm):
@@ -259,8 +241,8 @@ class ProjectCompleteForm(ServiceForm):
         error_messages={"required": _("Write what the team learned.")},
     )
 
-    def submit(self, *, project: Project, acting_user) -> Project | None:
-        """Complete the project; None (with the reason on the form) when refused."""
+    def submit(self, *, project: Project, acting_user) -> Result[Project] | None:
+        """Complete the project and say what was done; None (with the reason on the form) when refused."""
         return self.run(
             services.project_complete,
             project=project,
@@ -282,8 +264,8 @@ class ProjectAbandonForm(ServiceForm):
         error_messages={"required": _("Say why the project was abandoned.")},
     )
 
-    def submit(self, *, project: Project, acting_user) -> Project | None:
-        """Abandon the project; None (with the reason on the form) when refused."""
+    def submit(self, *, project: Project, acting_user) -> Result[Project] | None:
+        """Abandon the project and say what was done; None (with the reason on the form) when refused."""
         return self.run(
             services.project_abandon, project=project, reason=self.cleaned_data["reason"], acting_user=acting_user
         )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from lms import access
+from lms.results import Done
 from peer_educators import selectors
 from peer_educators.forms.pathway import RATING_LABELS, ObservationForm, PeerLeaderForm, PromoteForm, StatusForm
 from peer_educators.models import PeerEducator
@@ -126,10 +127,10 @@ def peer_status(request, peer_id):
     peer = _managed_peer(request, peer_id)
     form = StatusForm(request.POST or None, peer=peer)
     if request.method == "POST" and form.is_valid():
-        before = peer.status
-        changed = form.submit(acting_user=request.user)
-        if changed is not None:
-            if changed.status == before:
+        result = form.submit(acting_user=request.user)
+        if result is not None:
+            changed = result.record
+            if result.done is Done.UNCHANGED:
                 messages.success(
                     request, _("The status was already %(status)s.") % {"status": changed.get_status_display()}
                 )

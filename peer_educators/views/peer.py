@@ -73,8 +73,7 @@ def first_password(request):
     if not PeerEducator.objects.filter(user=user, must_change_password=True).exists():
         return redirect("dashboard")  # already done (or never needed): nothing to change twice
     form = FirstPasswordForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        form.submit()
+    if request.method == "POST" and form.is_valid() and form.submit(acting_user=user) is not None:
         update_session_auth_hash(request, user)
         messages.success(request, _("Your new password is saved. Use it from now on."))
         return redirect("peer_home" if access.is_active_peer_educator(user) else "dashboard")

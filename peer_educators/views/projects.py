@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lms import access
-from peer_educators import selectors
+from lms.results import Done
+from peer_educators import selectors, services
 from peer_educators.forms.projects import (
     REACH_KINDS,
     REACH_SEXES,
@@ -30,9 +31,8 @@ from peer_educators.forms.projects import (
 from peer_educators.models import ActivityLog, PeerEducator, Project
 
 PAGE_SIZE = 50
+APPROVED = Project.Status.APPROVED
 THUMBNAIL = "max-320x320"
-WORKING = (Project.Status.APPROVED, Project.Status.IN_PROGRESS)
-OPEN = (Project.Status.PROPOSED, *WORKING)
 METHODS = ["GET", "HEAD", "POST"]
 
 
@@ -119,16 +119,18 @@ def project_detail(request, project_id: int):
     logs = selectors.project_logs(project, thumbnail=THUMBNAIL)
     manages = _in_scope(access.projects_managed_by, user, project)
     works = _in_scope(access.projects_worked_on_by, user, project)
+    approval_refusal = services.project_refusal(project, APPROVED, user=user)
+    own = project.can_become(APPROVED) and project.proposed_by_id == user.pk
     context = {
         "project": project,
         "team": team,
         "planned": list(project.planned_activities.all()),
         "logs": [_log_entry(log) for log in logs],
         "total_reached": sum(log.people_reached for log in logs),
-        "can_approve": manages and project.status == Project.Status.PROPOSED and project.proposed_by_id != user.pk,
-        "own_proposal": manages and project.status == Project.Status.PROPOSED and project.proposed_by_id == user.pk,
-        "can_work": works and project.status in WORKING,
-        "can_abandon": manages and project.status in OPEN,
+        "can_approve": manages and approval_refusal is None,
+        "own_proposal": approval_refusal if manages and own else None,
+        "can_work": works and project.takes_activities(),
+        "can_abandon": manages and project.can_become(Project.Status.ABANDONED),
     }
     return render(request, "peer_educators/project_detail.html", context)
 
@@ -155,14 +157,18 @@ def project_approve(request, project_id: int):
     project = _project(access.projects_managed_by, request, project_id)
     form = ProjectApproveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        was_approved = project.status == Project.Status.APPROVED
-        if form.submit(project=project, acting_user=request.user) is not None:
-            if was_approved:
+        result = form.submit(project=project, acting_user=request.user)
+        if result is not None:
+            if result.done is Done.UNCHANGED:
                 messages.success(request, _("This project was already approved."))
             else:
                 messages.success(request, _("Project “%(title)s” approved.") % {"title": project.title})
             return redirect("project_detail", project_id=project.pk)
-    context = {"project": project, "form": form, "own": project.proposed_by_id == request.user.pk}
+    context = {
+        "project": project,
+        "form": form,
+        "refusal": services.project_refusal(project, APPROVED, user=request.user),
+    }
     return render(request, "peer_educators/project_approve.html", context)
 
 
@@ -175,15 +181,15 @@ def activity_log_add(request, project_id: int):
     if request.method == "POST" and form.is_valid():
         result = form.submit(project=project, acting_user=request.user)
         if result is not None:
-            log, created = result
-            if created:
+            log = result.record
+            if result.done is Done.CREATED:
                 messages.success(
                     request, _("Activity of %(day)s logged.") % {"day": date_format(log.date, "DATE_FORMAT")}
                 )
             else:
                 messages.success(request, _("This activity was already logged."))
             return redirect("project_detail", project_id=project.pk)
-    context = {"project": project, "form": form, "open": project.status in WORKING}
+    context = {"project": project, "form": form, "refusal": services.project_work_refusal(project)}
     return render(request, "peer_educators/project_log.html", context)
 
 
@@ -196,25 +202,26 @@ def planned_activity_add(request, project_id: int):
     if request.method == "POST" and form.is_valid():
         result = form.submit(project=project, acting_user=request.user)
         if result is not None:
-            activity, created = result
-            if created:
+            activity = result.record
+            if result.done is Done.CREATED:
                 messages.success(request, _("Planned: %(title)s.") % {"title": activity.title})
             else:
                 messages.success(request, _("This activity was already planned."))
             return redirect("project_detail", project_id=project.pk)
-    context = {"project": project, "form": form, "open": project.status in WORKING}
+    context = {"project": project, "form": form, "refusal": services.project_work_refusal(project, planning=True)}
     return render(request, "peer_educators/project_plan.html", context)
 
 
-def _status_page(request, project: Project, form, *, status: str, done: str, again: str, template: str, open_in):
+def _status_page(request, project: Project, form, *, status: str, done: str, again: str, template: str):
     """A page that moves a project to a final status through its form (a reflection or a reason); posting it
     again once the project has that status only says so."""
     if request.method == "POST" and form.is_valid():
-        already = project.status == status
-        if form.submit(project=project, acting_user=request.user) is not None:
-            messages.success(request, again if already else done % {"title": project.title})
+        result = form.submit(project=project, acting_user=request.user)
+        if result is not None:
+            messages.success(request, again if result.done is Done.UNCHANGED else done % {"title": project.title})
             return redirect("project_detail", project_id=project.pk)
-    return render(request, template, {"project": project, "form": form, "open": project.status in open_in})
+    refusal = services.project_refusal(project, status)
+    return render(request, template, {"project": project, "form": form, "refusal": refusal})
 
 
 @login_required
@@ -230,7 +237,6 @@ def project_complete(request, project_id: int):
         done=_("Project “%(title)s” completed."),
         again=_("This project was already completed."),
         template="peer_educators/project_complete.html",
-        open_in=WORKING,
     )
 
 
@@ -247,5 +253,4 @@ def project_abandon(request, project_id: int):
         done=_("Project “%(title)s” abandoned."),
         again=_("This project was already abandoned."),
         template="peer_educators/project_abandon.html",
-        open_in=OPEN,
     )

@@ -61,7 +61,7 @@ class DeliveryWorld(TestCase):
         members = members if members is not None else [self.amir, self.bilal, self.daud]
         attendance = {learner.pk: statuses.get(learner, PRESENT) for learner in members}
         user = user or self.facilitator
-        return session_record(session=session, attendance=attendance, delivered_by=user, acting_user=user)
+        return session_record(session=session, attendance=attendance, delivered_by=user, acting_user=user).record
 
     def attendance_of(self, session) -> dict:
         return {a.learner: a.status for a in Attendance.objects.filter(session=session).select_related("learner")}
@@ -93,7 +93,9 @@ class SessionPlanTests(DeliveryWorld):
         assert len(log_entries("lms.session.plan", first)) == 1
 
     def test_planning_again_a_session_that_was_cancelled_plans_it_again(self):
-        cancelled = session_cancel(session=self.plan(date=days_ago(-2)), reason="Flooding", acting_user=self.admin)
+        cancelled = session_cancel(
+            session=self.plan(date=days_ago(-2)), reason="Flooding", acting_user=self.admin
+        ).record
         again = self.plan(date=days_ago(-2))
         assert again == cancelled
         assert (again.status, again.cancel_reason) == (Session.Status.PLANNED, "")
@@ -205,7 +207,7 @@ class SessionRecordTests(DeliveryWorld):
         assert not Attendance.objects.exists()
 
     def test_a_cancelled_session_cannot_be_recorded(self):
-        session = session_cancel(session=self.plan(), reason="Holiday", acting_user=self.facilitator)
+        session = session_cancel(session=self.plan(), reason="Holiday", acting_user=self.facilitator).record
         with pytest.raises(ValidationError, match="cancelled"):
             self.record(session)
         assert not Attendance.objects.exists()

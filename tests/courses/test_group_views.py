@@ -46,7 +46,7 @@ def hold(group, lesson, day, attendance, user):
         attendance={learner.pk: status for learner, status in attendance.items()},
         delivered_by=user,
         acting_user=user,
-    )
+    ).record
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ class SelectorWorld(TestCase):
         }
         return session_record(
             session=session, attendance=attendance, delivered_by=cls.facilitator, acting_user=cls.facilitator
-        )
+        ).record
 
 
 class AttendanceRateTests(SelectorWorld):

@@ -109,7 +109,7 @@ def meeting(world, group="pcc", *, days: int = 10, attendance: int = 12, user=No
         topics="Child rights",
         attendance=attendance,
         acting_user=user or world["me"],
-    )
+    ).record
 
 
 def event(world, *, days: int = 5, audience="elders", male=6, female=4, centre="home", user=None):
@@ -121,7 +121,7 @@ def event(world, *, days: int = 5, audience="elders", male=6, female=4, centre="
         participants_female=female,
         topics="Child labour",
         acting_user=user or world["me"],
-    )
+    ).record
 
 
 # Groups: services

@@ -31,7 +31,8 @@ class LearnerRegisterTests(TestCase):
         assign(cls.facilitator, cls.centre)
 
     def register(self, centre=None, **fields):
-        return make_learner(centre or self.centre, self.facilitator, **fields)
+        acting_user = self.facilitator if centre in (None, self.centre) else self.users["admin"]
+        return make_learner(centre or self.centre, acting_user, **fields)
 
     def test_codes_are_sequential_per_centre(self):
         first, second = self.register(), self.register()
@@ -151,7 +152,9 @@ class MembershipTests(TestCase):
         assign(cls.facilitator, cls.centre)
         cls.group = make_group(cls.centre, cls.facilitator, name="Tigers")
         cls.second_group = make_group(cls.centre, cls.facilitator, name="Lions")
-        cls.far_group = make_group(cls.other_centre, cls.facilitator, name="Far away")
+        cls.far_facilitator = factories.UserFactory(username="far", role=factories.roles.FACILITATORS)
+        assign(cls.far_facilitator, cls.other_centre)
+        cls.far_group = make_group(cls.other_centre, cls.far_facilitator, name="Far away")
         cls.learner = make_learner(cls.centre, cls.facilitator)
 
     def add(self, learner=None, group=None, joined_on=None):
@@ -181,7 +184,7 @@ class MembershipTests(TestCase):
         assert not Membership.objects.exists()
 
     def test_a_learner_of_another_centre_is_refused(self):
-        stranger = make_learner(self.other_centre, self.facilitator)
+        stranger = make_learner(self.other_centre, self.far_facilitator)
         with pytest.raises(ValidationError, match="another centre"):
             self.add(stranger)
         assert not Membership.objects.exists()

@@ -291,7 +291,8 @@ def test_move_offers_no_group_of_another_centre(client, users, world):
     me = users["facilitator"]
     asad = world["asad"]
     services.membership_add(group=world["group"], learner=asad, joined_on=asad.joined_on, acting_user=me)
-    elsewhere = services.group_create(centre=world["away"], name="Far", facilitator=me, acting_user=me)
+    other = world["other"]
+    elsewhere = services.group_create(centre=world["away"], name="Far", facilitator=other, acting_user=other)
     client.force_login(me)
     url = reverse("learner_move", kwargs={"code": asad.code})
     assert "Far" not in client.get(url).text

@@ -108,7 +108,7 @@ def url(name: str, project=None) -> str:
 
 
 def approve(project, by):
-    return services.project_approve(project=project, comment="Go ahead.", acting_user=by)
+    return services.project_approve(project=project, comment="Go ahead.", acting_user=by).record
 
 
 def png_bytes(size=(48, 32)) -> bytes:
@@ -387,7 +387,9 @@ def indicator_world(world):
             reach={"children_male": 5},
             acting_user=facilitator,
         )
-        return services.project_complete(project=done, changed="Changed", learned="Learned", acting_user=facilitator)
+        return services.project_complete(
+            project=done, changed="Changed", learned="Learned", acting_user=facilitator
+        ).record
 
     complete("Completed project", [a1, a2, a3])
     complete("Another completed project", [a1])

@@ -3,6 +3,7 @@ disappears), bad input refused with nothing saved, the project status rules, and
 
 import datetime
 import io
+import itertools
 
 import pytest
 from django.contrib.auth.models import User
@@ -391,6 +392,9 @@ class GroupAndObservationTests(PeerWorld):
         assert not Observation.objects.exists()
 
 
+PROJECT_NUMBERS = itertools.count(1)  # one title per proposal: the same title again the same day is a resubmission
+
+
 class ProjectTests(PeerWorld):
     """Social action projects: proposal, the status rules, the activity log and its photos."""
 
@@ -401,7 +405,7 @@ class ProjectTests(PeerWorld):
     def propose(self, user=None, team=None, **kwargs):
         return services.project_propose(
             centre=kwargs.pop("centre", self.centre),
-            title="Clean water at the bus stand",
+            title=kwargs.pop("title", None) or f"Clean water at the bus stand ({next(PROJECT_NUMBERS)})",
             problem="Children drink from a dirty tap.",
             goal="A clean tap and a sign.",
             place="Bus stand, Sariab Road",
@@ -411,14 +415,14 @@ class ProjectTests(PeerWorld):
         )
 
     def approved(self):
-        return services.project_approve(project=self.propose(), comment="Go ahead", acting_user=self.facilitator)
+        return services.project_approve(project=self.propose(), comment="Go ahead", acting_user=self.facilitator).record
 
     def log(self, project, **kwargs):
         kwargs.setdefault("date", TODAY())
         kwargs.setdefault("description", "Talked to shopkeepers.")
         kwargs.setdefault("reach", {**NO_REACH, "community_male": 5})
         kwargs.setdefault("acting_user", self.peer.user)
-        return services.activity_log_add(project=project, **kwargs)
+        return services.activity_log_add(project=project, **kwargs).record
 
     def status(self, project):
         return Project.objects.get(pk=project.pk).status
@@ -466,7 +470,9 @@ class ProjectTests(PeerWorld):
         assert self.status(project) == Project.Status.PROPOSED
 
     def test_only_a_proposed_project_can_be_approved(self):
-        abandoned = services.project_abandon(project=self.propose(), reason="No time", acting_user=self.facilitator)
+        abandoned = services.project_abandon(
+            project=self.propose(), reason="No time", acting_user=self.facilitator
+        ).record
         with pytest.raises(ValidationError, match="cannot be moved to this step"):
             services.project_approve(project=abandoned, comment="", acting_user=self.facilitator)
         in_progress = self.approved()
@@ -488,7 +494,7 @@ class ProjectTests(PeerWorld):
         assert self.status(project) == Project.Status.APPROVED
         done = services.project_complete(
             project=project, changed="The tap is clean", learned="Shopkeepers listen", acting_user=self.peer.user
-        )
+        ).record
         assert (done.status, done.completed_on, done.reflection_learned) == ("completed", TODAY(), "Shopkeepers listen")
 
     def test_a_proposed_project_cannot_be_completed(self):
