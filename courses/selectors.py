@@ -10,8 +10,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Max, Q, QuerySet, When, Window
 from django.db.models.functions import Length, RowNumber, Substr
+from django.utils.translation import get_language_bidi, override
 
-from courses.models import Attendance, GroupModule, LessonPage, LessonProgress, ModulePage, QuizResult, Session
+from courses.models import (
+    Attendance,
+    GroupModule,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    QuizResult,
+    Session,
+    curriculum_modules,
+)
 from learners.models import (
     CentreTransfer,
     Group,
@@ -57,8 +67,41 @@ def lesson_ids_of(modules) -> list[int]:
 
 
 def topic_lesson_ids(topic_slug: str) -> list[int]:
-    """The ids of the live lessons of the live modules of a topic (for example "self-protection")."""
-    return lesson_ids_of(ModulePage.objects.live().filter(topic__slug=topic_slug).order_by("path"))
+    """The ids of the live lessons of the live modules of a topic (for example "self-protection"),
+    in the curriculum's source language: a lesson counts once whatever language it was taught in."""
+    return lesson_ids_of(curriculum_modules().filter(topic__slug=topic_slug))
+
+
+@dataclass
+class TaughtLesson:
+    """The lesson as a group reads it: `page` is the live translation in the group's teaching language
+    when there is one, else the source lesson, with `untranslated` set when the group's language lacks it."""
+
+    page: LessonPage
+    language: str
+    untranslated: bool
+
+    @property
+    def direction(self) -> str:
+        """The text direction of the page's language: "rtl" or "ltr"."""
+        with override(self.language):
+            return "rtl" if get_language_bidi() else "ltr"
+
+
+def taught_lesson(lesson: LessonPage, language: str) -> TaughtLesson:
+    """The version of a (source) lesson to show a group taught in `language` (one or two queries).
+
+    Sessions always refer to the source lesson; its translations are only rendered."""
+    translation = (
+        LessonPage.objects.live()
+        .filter(translation_key=lesson.translation_key, locale__language_code=language)
+        .select_related("locale")
+        .first()
+    )
+    if translation is not None:
+        return TaughtLesson(page=translation, language=language, untranslated=False)
+    source_language = lesson.locale.language_code
+    return TaughtLesson(page=lesson, language=source_language, untranslated=source_language != language)
 
 
 def group_follows_lesson(group: Group, lesson: LessonPage) -> bool:

@@ -15,7 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import selectors
-from courses.models import Attendance, GroupModule, LessonPage, LessonProgress, ModulePage, QuizResult, Session
+from courses.models import (
+    Attendance,
+    GroupModule,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    QuizResult,
+    Session,
+    in_source_locale,
+)
 from learners.models import Group
 from lms import audit
 
@@ -36,6 +45,10 @@ def validate_session_date(day: datetime.date) -> None:
 def group_modules_set(*, group: Group, modules: Iterable[ModulePage], acting_user: User) -> None:
     """Set the modules a group follows, in the given order. Modules with sessions cannot be dropped."""
     wanted = list(dict.fromkeys(modules))
+    if in_source_locale(ModulePage.objects.filter(pk__in=[m.pk for m in wanted])).count() != len(wanted):
+        raise ValidationError(
+            _("A group follows the original modules; their translations are shown to groups taught in that language.")
+        )
     current = {gm.module_id: gm for gm in GroupModule.objects.select_for_update().filter(group=group)}
     dropped = set(current) - {m.pk for m in wanted}
     for module_id in dropped:

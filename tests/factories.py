@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from courses import selectors
 from courses.blocks import LessonStreamBlock
-from courses.models import CurriculumIndexPage, LessonPage, ModulePage, Topic
+from courses.models import CurriculumIndexPage, LessonPage, ModulePage, Topic, in_source_locale
 from courses.services import group_modules_set, session_plan, session_record
 from learners.models import Centre, Learner, Membership, StaffAssignment
 from learners.services import group_create, learner_register, membership_add
@@ -96,7 +96,7 @@ def publish(page, *, editor: User, reviewer: User):
 
 def published_curriculum(*, editor: User, reviewer: User) -> dict:
     """A module ("Staying safe") with two published lessons under the curriculum index."""
-    index = CurriculumIndexPage.objects.get()
+    index = in_source_locale(CurriculumIndexPage.objects).get()
     module = ModulePage(
         title="Staying safe",
         slug="staying-safe",
@@ -230,7 +230,7 @@ def group_with_members(
 
 def published_module(title: str, lesson_titles: list[str], *, editor: User, reviewer: User, quiz: bool = False):
     """Another published module under the curriculum index, with simple lessons."""
-    index = CurriculumIndexPage.objects.get()
+    index = in_source_locale(CurriculumIndexPage.objects).get()
     module = ModulePage(
         title=title,
         slug=slugify(title),

@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses import selectors
 from courses import services as course_services
-from courses.models import LessonPage, ModulePage, Session
+from courses.models import LessonPage, ModulePage, Session, curriculum_lessons, curriculum_modules
 from learners import services as learner_services
 from learners.models import Centre, Group, StaffAssignment
 from lms import access, roles
@@ -40,6 +41,12 @@ class GroupForm(ServiceForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    language = forms.ChoiceField(
+        label=_("Teaching language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("Sessions open each lesson in this language when it has been translated, else in the original."),
+    )
     is_active = forms.BooleanField(label=_("The group still meets"), required=False)
 
     def __init__(self, *args, user: User, group: Group | None = None, **kwargs):
@@ -57,7 +64,8 @@ class GroupForm(ServiceForm):
             .distinct()
             .order_by("first_name", "username")
         )
-        self.fields["modules"].queryset = ModulePage.objects.live().order_by("path")
+        self.fields["modules"].queryset = curriculum_modules()
+        self.fields["language"].initial = group.language if group else settings.LANGUAGE_CODE
 
     def clean(self):
         """The facilitator must work at the group's centre, and the centre must not have a group of that name."""
@@ -90,7 +98,11 @@ class GroupForm(ServiceForm):
         with transaction.atomic():
             if self.group is None:
                 group = learner_services.group_create(
-                    centre=data["centre"], name=data["name"], facilitator=data["facilitator"], acting_user=acting_user
+                    centre=data["centre"],
+                    name=data["name"],
+                    facilitator=data["facilitator"],
+                    language=data["language"] or None,
+                    acting_user=acting_user,
                 )
                 current = []
             else:
@@ -99,6 +111,7 @@ class GroupForm(ServiceForm):
                     name=data["name"],
                     facilitator=data["facilitator"],
                     is_active=data["is_active"],
+                    language=data["language"] or self.group.language,
                     acting_user=acting_user,
                 )
                 current = [module.pk for module in selectors.group_modules(group)]
@@ -110,7 +123,7 @@ class GroupForm(ServiceForm):
 class LessonPlanForm(ServiceForm):
     """Plan one session: a lesson of the group's modules on a date."""
 
-    lesson = forms.ModelChoiceField(label=_("Lesson"), queryset=LessonPage.objects.live())
+    lesson = forms.ModelChoiceField(label=_("Lesson"), queryset=curriculum_lessons())
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, group: Group, modules: list[tuple[ModulePage, list[LessonPage]]], **kwargs):

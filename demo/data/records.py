@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from courses import selectors
 from courses import services as delivery
-from courses.models import Attendance, LessonPage, ModulePage, Session
+from courses.models import Attendance, LessonPage, Session, curriculum_modules
 from learners import services as registry
 from learners.models import Centre, Group, Learner, StaffAssignment
 
@@ -198,7 +198,7 @@ class _Builder:
         group = registry.group_create(
             centre=self.centres[centre_code], name=name, facilitator=facilitator, acting_user=facilitator
         )
-        modules = [ModulePage.objects.get(slug=slug) for slug in module_slugs]
+        modules = [curriculum_modules().get(slug=slug) for slug in module_slugs]
         delivery.group_modules_set(group=group, modules=modules, acting_user=facilitator)
         for first_name, _sex in members:
             registry.membership_add(
@@ -225,7 +225,7 @@ class _Builder:
         group = self.groups[group_name]
         facilitator = self.facilitator_of(centre_code)
         lessons: list[LessonPage] = [
-            lesson for slug in module_slugs for lesson in selectors.module_lessons(ModulePage.objects.get(slug=slug))
+            lesson for slug in module_slugs for lesson in selectors.module_lessons(curriculum_modules().get(slug=slug))
         ]
         if offset:  # meets a few days before today's weekday: its last meeting was `offset` days ago
             meetings = [self.days_ago(offset + 7 * week) for week in range(WEEKS_HELD - 1, -1, -1)]

@@ -128,9 +128,13 @@ def learner_update(*, learner: Learner, acting_user: User, **fields) -> Learner:
 
 
 @transaction.atomic
-def group_create(*, centre: Centre, name: str, facilitator: User, acting_user: User) -> Group:
-    """Create a group at a centre, led by a facilitator."""
+def group_create(
+    *, centre: Centre, name: str, facilitator: User, acting_user: User, language: str | None = None
+) -> Group:
+    """Create a group at a centre, led by a facilitator (taught in `language`, else the site's default)."""
     group = Group(centre=centre, name=name.strip(), facilitator=facilitator)
+    if language:
+        group.language = language
     group.full_clean()
     group.save()
     audit.record(group, "lms.group.create", user=acting_user, data={"centre": centre.pk, "name": group.name})
@@ -139,8 +143,8 @@ def group_create(*, centre: Centre, name: str, facilitator: User, acting_user: U
 
 @transaction.atomic
 def group_update(*, group: Group, acting_user: User, **fields) -> Group:
-    """Rename a group, change its facilitator, or mark it inactive."""
-    allowed = ["name", "facilitator", "is_active"]
+    """Rename a group, change its facilitator or teaching language, or mark it inactive."""
+    allowed = ["name", "facilitator", "is_active", "language"]
     if set(fields) - set(allowed):
         raise TypeError(f"group_update cannot change {sorted(set(fields) - set(allowed))}")
     group = Group.objects.select_for_update().get(pk=group.pk)
