@@ -22,6 +22,11 @@ def demo_module_files() -> list[Path]:
     return sorted(CURRICULUM_DIR.glob("*.json"))
 
 
+def demo_translation_files() -> list[tuple[Path, Path]]:
+    """Each translated demo module file (curriculum/<language>/<name>.json) with its source file."""
+    return [(path, CURRICULUM_DIR / path.name) for path in sorted(CURRICULUM_DIR.glob("*/*.json"))]
+
+
 def _publish(page, *, editor: User, reviewer: User) -> None:
     """Save a revision as the editor and publish it as the reviewer."""
     revision = page.save_revision(user=editor, log_action=True)

@@ -22,7 +22,7 @@ from courses import selectors
 from courses import services as delivery
 from courses.models import Attendance, LessonProgress, Session, curriculum_modules
 from demo.data.peers import PEER_TRAINING
-from demo.data.records import CHILD_RIGHTS, CITIZENSHIP, HEALTH, SELF_PROTECTION
+from demo.data.records import CHILD_RIGHTS, CITIZENSHIP, HEALTH, SELF_PROTECTION, URDU_TAUGHT_BY
 from learners import services as registry
 from learners.models import (
     Centre,
@@ -432,7 +432,11 @@ class _Builder:
         """A weekly group from `first` until its lessons are done; then its members leave and it closes."""
         facilitator = self.facilitator(centre_code)
         group = registry.group_create(
-            centre=self.centres[centre_code], name=name, facilitator=facilitator, acting_user=facilitator
+            centre=self.centres[centre_code],
+            name=name,
+            facilitator=facilitator,
+            acting_user=facilitator,
+            language=URDU_TAUGHT_BY.get(facilitator.username),
         )
         modules = [curriculum_modules().get(slug=slug) for slug in module_slugs]
         delivery.group_modules_set(group=group, modules=modules, acting_user=facilitator)

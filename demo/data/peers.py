@@ -253,7 +253,7 @@ class _Builder:
     def peer_group(self, peer: PeerEducator) -> Group:
         """Young stars: eight younger learners, three sessions Pervez ran, one today and one next week."""
         group = registry.group_create(
-            centre=self.centre, name=PEER_GROUP, facilitator=self.mentor, acting_user=self.mentor
+            centre=self.centre, name=PEER_GROUP, facilitator=self.mentor, acting_user=self.mentor, language="ur"
         )
         module = curriculum_modules().get(slug=CHILD_RIGHTS)
         delivery.group_modules_set(group=group, modules=[module], acting_user=self.mentor)

@@ -22,6 +22,7 @@ from learners.models import Centre, Group, Learner, StaffAssignment
 SEED = 2026
 WEEKS_HELD = 8
 MEMBERS_SINCE_DAYS = 63  # every group started nine weeks ago
+URDU_TAUGHT_BY = {"facilitator2": "ur"}  # facilitator2's groups are taught in Urdu, the others in English
 
 CHILD_RIGHTS = "child-rights-every-child-counts"
 SELF_PROTECTION = "my-body-my-rights-self-protection"
@@ -196,7 +197,11 @@ class _Builder:
     def create_group(self, name: str, centre_code: str, module_slugs: list[str], members) -> None:
         facilitator = self.facilitator_of(centre_code)
         group = registry.group_create(
-            centre=self.centres[centre_code], name=name, facilitator=facilitator, acting_user=facilitator
+            centre=self.centres[centre_code],
+            name=name,
+            facilitator=facilitator,
+            acting_user=facilitator,
+            language=URDU_TAUGHT_BY.get(facilitator.username),
         )
         modules = [curriculum_modules().get(slug=slug) for slug in module_slugs]
         delivery.group_modules_set(group=group, modules=modules, acting_user=facilitator)
