@@ -43,6 +43,11 @@ def test_the_urdu_home_and_curriculum_are_served_under_ur(client, db):
     assert '<html lang="en" dir="ltr">' in client.get("/modules/").text
 
 
+def test_the_header_leads_to_the_curriculum_in_the_pages_language(client, db):
+    assert '<a href="/ur/modules/">' in client.get("/ur/").text
+    assert '<a href="/modules/">' in client.get("/").text
+
+
 def test_the_english_lesson_links_to_its_urdu_translation_and_back(client, curriculum, urdu):
     english_url = curriculum["lessons"][0].url
     assert urdu["lesson"].url.startswith("/ur/modules/")
