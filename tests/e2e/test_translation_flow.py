@@ -81,6 +81,16 @@ def read_in_urdu(anonymous: BrowserContext, english_url: str, urdu_url: str, art
     page.screenshot(path=artifacts_dir / "translation-urdu-360.png", full_page=True)
 
 
+def check_report(page: Page, base_url: str, artifacts_dir) -> None:
+    """Reports > Translations: the translated lesson is live in Urdu, the other lesson still missing."""
+    page.goto(f"{base_url}/admin/")
+    page.get_by_role("button", name="Reports").click()
+    page.get_by_role("link", name="Translations").click()
+    expect(page.get_by_role("row").filter(has_text="No, go, tell")).to_contain_text("Live")
+    expect(page.get_by_role("row").filter(has_text="My safety hand")).to_contain_text("Missing")
+    page.screenshot(path=artifacts_dir / "admin-translations-report.png")
+
+
 def test_editor_translates_reviewer_approves_visitor_reads_urdu(
     page: Page, browser: Browser, live_server, lesson, artifacts_dir
 ):
@@ -100,5 +110,52 @@ def test_editor_translates_reviewer_approves_visitor_reads_urdu(
         translation.refresh_from_db()
         assert translation.live
         read_in_urdu(anonymous, f"{base_url}{lesson.url}", urdu_url, artifacts_dir)
+        check_report(page, base_url, artifacts_dir)
     finally:
         anonymous.close()
+
+
+def test_an_urdu_group_runs_its_session_from_the_urdu_lesson_on_a_phone(
+    browser: Browser, live_server, lesson, users, artifacts_dir
+):
+    """The session page of a group taught in Urdu shows the Urdu lesson (right to left) on a 360 px phone,
+    and the lesson that is not translated yet in English with a notice."""
+    from courses.services import session_plan
+
+    editor, reviewer, facilitator = users["editor"], users["reviewer"], users["facilitator"]
+    factories.translate(lesson, editor=editor, reviewer=reviewer, title=URDU_TITLE, objectives=URDU_OBJECTIVE)
+    built = factories.group_with_members(
+        centre=factories.centre_with_staff(name="Sariab Road", code="QTA", staff=[facilitator]),
+        name="Falcons",
+        facilitator=facilitator,
+        modules=[lesson.get_parent().specific],
+        first_names=["Amir", "Bilal"],
+        acting_user=facilitator,
+    )
+    group = built["group"]
+    group.language = "ur"
+    group.save(update_fields=["language"])
+    untranslated = lesson.get_next_siblings().first().specific
+    sessions = [
+        session_plan(group=group, lesson=which, date=factories.days_ago(0), acting_user=facilitator)
+        for which in (lesson, untranslated)
+    ]
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(facilitator.username)
+        page.get_by_label("Password").fill(factories.PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{live_server.url}/sessions/{sessions[0].pk}/")
+        heading = page.get_by_role("heading", name=URDU_TITLE, level=1)
+        expect(heading).to_have_attribute("dir", "rtl")
+        page.locator("details.lesson-plan summary").click()
+        expect(page.get_by_text(URDU_OBJECTIVE)).to_be_visible()
+        page.screenshot(path=artifacts_dir / "session-urdu-group-360.png", full_page=True)
+        page.goto(f"{live_server.url}/sessions/{sessions[1].pk}/")
+        expect(page.get_by_text("is not translated into Urdu yet")).to_be_visible()
+        expect(page.get_by_role("heading", name=untranslated.title, level=1)).to_have_attribute("dir", "ltr")
+        page.screenshot(path=artifacts_dir / "session-urdu-group-untranslated-360.png", full_page=True)
+    finally:
+        context.close()
