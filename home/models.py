@@ -7,11 +7,12 @@ from wagtail.models import Page
 
 
 class OnePerLocale:
-    """Tree rule for the home page: one per language tree (the translations live beside the source)."""
+    """Tree rule for pages a site has one of per language (the home page, the curriculum index): a page of
+    the type may be added only where its language tree has none; translations are made with Translate."""
 
     @classmethod
     def can_create_at(cls, parent):
-        """False when a home page already exists in the locale a new page under `parent` would get."""
+        """False when a page of this type already exists in the locale a new page under `parent` would get."""
         if not super().can_create_at(parent):
             return False
         return not cls.objects.filter(locale_id=parent.locale_id).exists()

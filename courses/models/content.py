@@ -9,7 +9,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Page, Site
+from wagtail.models import GroupPagePermission, Locale, Page, Site, WorkflowPage
 from wagtail.search import index
 
 from courses.blocks import LessonStreamBlock
@@ -98,6 +98,27 @@ class CurriculumIndexPage(OnePerLocale, Page):
 
     class Meta:
         verbose_name = _("curriculum")
+
+    def save(self, *args, **kwargs):
+        """Save; a new language's curriculum index (made by the Translate action) takes the page permissions
+        and the review workflow of its source, so adding a language needs no code or migration."""
+        is_new = self.pk is None  # a copy (Translate) keeps the _state of the page it was copied from
+        result = super().save(*args, **kwargs)
+        if is_new:
+            self.share_rules_of_translations()
+        return result
+
+    def share_rules_of_translations(self) -> None:
+        """Copy the editors' and reviewers' permissions and the workflow of the first translation that has them."""
+        for other in self.get_translations().order_by("path"):
+            rules = list(GroupPagePermission.objects.filter(page=other))
+            for rule in rules:
+                GroupPagePermission.objects.get_or_create(group_id=rule.group_id, page=self, permission=rule.permission)
+            assigned = WorkflowPage.objects.filter(page=other).first()
+            if assigned is not None:
+                WorkflowPage.objects.get_or_create(page=self, defaults={"workflow": assigned.workflow})
+            if rules or assigned is not None:
+                return
 
     def get_context(self, request, *args, **kwargs):
         """Live modules grouped by topic, in topic order then tree order."""

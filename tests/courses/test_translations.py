@@ -2,11 +2,12 @@
 translations, the translations report and the group's teaching language (issue 10)."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 from wagtail.models import Locale, Page
 
 from courses import selectors
-from courses.models import CurriculumIndexPage, source_locale
+from courses.models import CurriculumIndexPage, in_source_locale, source_locale
 from courses.services import session_plan
 from home.models import HomePage
 from tests import factories
@@ -161,3 +162,17 @@ def test_the_curriculum_choices_offer_source_modules_only(curriculum, urdu, user
     form = GroupForm(user=users["facilitator"])
     assert list(form.fields["modules"].queryset) == [curriculum["module"]]
     assert not Page.objects.filter(pk=urdu["module"].pk, locale=source_locale()).exists()
+
+
+def test_a_new_language_gets_the_review_workflow_and_permissions_without_code(curriculum, users):
+    pashto = Locale.objects.create(language_code="ps")
+    english_home = HomePage.objects.get(locale__language_code="en")
+    english_home.copy_for_translation(pashto)  # what Translate does on the home page
+    index = in_source_locale(CurriculumIndexPage.objects).get().copy_for_translation(pashto)
+    assert index.get_workflow().name == "Curriculum review"
+    # Fresh users, as a new request would have: Wagtail keeps a user's page permissions on the user object.
+    editor, reviewer = (User.objects.get(pk=users[role].pk) for role in ("editor", "reviewer"))
+    module = factories.translate(curriculum["module"], editor=editor, reviewer=reviewer, language="ps")
+    assert module.live and module.get_workflow().name == "Curriculum review"
+    assert module.permissions_for_user(editor).can_edit()
+    assert not module.permissions_for_user(editor).can_publish()
