@@ -8,10 +8,23 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Max, Q, QuerySet, When, Window
 from django.db.models.functions import Length, RowNumber, Substr
+from django.utils.translation import get_language_bidi, override
+from wagtail.models import Page
 
-from courses.models import Attendance, GroupModule, LessonPage, LessonProgress, ModulePage, QuizResult, Session
+from courses.models import (
+    Attendance,
+    GroupModule,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    QuizResult,
+    Session,
+    curriculum_modules,
+    in_source_locale,
+)
 from learners.models import (
     CentreTransfer,
     Group,
@@ -57,8 +70,41 @@ def lesson_ids_of(modules) -> list[int]:
 
 
 def topic_lesson_ids(topic_slug: str) -> list[int]:
-    """The ids of the live lessons of the live modules of a topic (for example "self-protection")."""
-    return lesson_ids_of(ModulePage.objects.live().filter(topic__slug=topic_slug).order_by("path"))
+    """The ids of the live lessons of the live modules of a topic (for example "self-protection"),
+    in the curriculum's source language: a lesson counts once whatever language it was taught in."""
+    return lesson_ids_of(curriculum_modules().filter(topic__slug=topic_slug))
+
+
+@dataclass
+class TaughtLesson:
+    """The lesson as a group reads it: `page` is the live translation in the group's teaching language
+    when there is one, else the source lesson, with `untranslated` set when the group's language lacks it."""
+
+    page: LessonPage
+    language: str
+    untranslated: bool
+
+    @property
+    def direction(self) -> str:
+        """The text direction of the page's language: "rtl" or "ltr"."""
+        with override(self.language):
+            return "rtl" if get_language_bidi() else "ltr"
+
+
+def taught_lesson(lesson: LessonPage, language: str) -> TaughtLesson:
+    """The version of a (source) lesson to show a group taught in `language` (one or two queries).
+
+    Sessions always refer to the source lesson; its translations are only rendered."""
+    translation = (
+        LessonPage.objects.live()
+        .filter(translation_key=lesson.translation_key, locale__language_code=language)
+        .select_related("locale")
+        .first()
+    )
+    if translation is not None:
+        return TaughtLesson(page=translation, language=language, untranslated=False)
+    source_language = lesson.locale.language_code
+    return TaughtLesson(page=lesson, language=source_language, untranslated=source_language != language)
 
 
 def group_follows_lesson(group: Group, lesson: LessonPage) -> bool:
@@ -486,3 +532,69 @@ def attendance_recorded(session: Session) -> dict[int, str]:
 def quiz_results_of(session: Session) -> list[QuizResult]:
     """The pre- and post-test scores recorded at a session."""
     return list(QuizResult.objects.filter(session=session))
+
+
+# --- Which lessons lack a translation (the editors' report) ---
+
+
+class TranslationState:
+    """The state of a source page's translation into one language, as the report names it."""
+
+    MISSING = "missing"
+    DRAFT = "draft"
+    LIVE = "live"
+    OLDER = "older"
+
+
+@dataclass
+class TranslationRow:
+    """A source module or lesson and, by language code, the state of its translation."""
+
+    page: ModulePage | LessonPage
+    kind: str
+    states: dict[str, str]
+
+    @property
+    def title(self) -> str:
+        """The source page's title (its draft title when it has unpublished changes)."""
+        return self.page.draft_title or self.page.title
+
+
+def translation_states(locales) -> list[TranslationRow]:
+    """Every source module and lesson, in tree order, with the state of its translation into each of
+    `locales`: missing, draft only, live, or live but older than its source (the source was published
+    after the translation). Three queries, whatever the size of the curriculum."""
+    pages = list(
+        in_source_locale(Page.objects.type(ModulePage, LessonPage))
+        .order_by("path")
+        .only("id", "title", "draft_title", "path", "depth", "translation_key", "last_published_at", "content_type")
+    )
+    module_type = ContentType.objects.get_for_model(ModulePage)  # cached after the first call
+    found: dict[tuple, dict] = {}
+    for row in (
+        Page.objects.filter(translation_key__in=[page.translation_key for page in pages], locale__in=list(locales))
+        .values("translation_key", "locale__language_code", "live", "last_published_at")
+        .iterator()
+    ):
+        found[(row["translation_key"], row["locale__language_code"])] = row
+    rows = []
+    for page in pages:
+        states = {}
+        for locale in locales:
+            translation = found.get((page.translation_key, locale.language_code))
+            if translation is None:
+                states[locale.language_code] = TranslationState.MISSING
+            elif not translation["live"]:
+                states[locale.language_code] = TranslationState.DRAFT
+            elif _older(translation["last_published_at"], page.last_published_at):
+                states[locale.language_code] = TranslationState.OLDER
+            else:
+                states[locale.language_code] = TranslationState.LIVE
+        kind = "module" if page.content_type_id == module_type.pk else "lesson"
+        rows.append(TranslationRow(page=page, kind=kind, states=states))
+    return rows
+
+
+def _older(translated_at, source_at) -> bool:
+    """True when the source was published after its translation."""
+    return bool(translated_at and source_at and source_at > translated_at)

@@ -15,7 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import selectors
-from courses.models import Attendance, GroupModule, LessonPage, LessonProgress, ModulePage, QuizResult, Session
+from courses.models import (
+    Attendance,
+    GroupModule,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    QuizResult,
+    Session,
+    in_source_locale,
+)
 from learners import services as learner_services
 from learners.models import Centre, Group
 from lms import access, audit
@@ -39,6 +48,10 @@ def group_modules_set(*, group: Group, modules: Iterable[ModulePage], acting_use
     """Set the modules a group follows, in the given order. Modules with sessions cannot be dropped."""
     access.require_in(acting_user, access.groups_managed_by, group)
     wanted = list(dict.fromkeys(modules))
+    if in_source_locale(ModulePage.objects.filter(pk__in=[m.pk for m in wanted])).count() != len(wanted):
+        raise ValidationError(
+            _("A group follows the original modules; their translations are shown to groups taught in that language.")
+        )
     current = {gm.module_id: gm for gm in GroupModule.objects.select_for_update().filter(group=group)}
     dropped = set(current) - {m.pk for m in wanted}
     for module_id in dropped:
@@ -66,17 +79,24 @@ def group_save(
     facilitator: User,
     modules: Iterable[ModulePage],
     is_active: bool = True,
+    language: str | None = None,
     acting_user: User,
 ) -> Group:
     """Create a group at `centre` (when `group` is None) or change one, and set the modules it follows: one
-    transaction, so a refusal of either leaves nothing half-saved."""
+    transaction, so a refusal of either leaves nothing half-saved. `language` is the teaching language (kept
+    as it is when not given)."""
     if group is None:
         group = learner_services.group_create(
-            centre=centre, name=name, facilitator=facilitator, acting_user=acting_user
+            centre=centre, name=name, facilitator=facilitator, language=language, acting_user=acting_user
         )
     else:
         group = learner_services.group_update(
-            group=group, name=name, facilitator=facilitator, is_active=is_active, acting_user=acting_user
+            group=group,
+            name=name,
+            facilitator=facilitator,
+            is_active=is_active,
+            language=language or group.language,
+            acting_user=acting_user,
         )
     group_modules_set(group=group, modules=modules, acting_user=acting_user)
     return group

@@ -1,11 +1,14 @@
-"""Admin screens for the curriculum's own records: topics, as snippets."""
+"""Admin screens for the curriculum's own records: topics, as snippets; the translations report."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.models import Topic
+from courses.views.translations import TranslationsReportView, may_see_report
 
 
 class TopicViewSet(SnippetViewSet):
@@ -38,3 +41,30 @@ def register_delivery_actions(actions):
     """Name the delivery actions so the log reads in plain words."""
     for action, (label, message) in DELIVERY_ACTIONS.items():
         actions.register_action(action, label, message)
+
+
+class TranslationsMenuItem(MenuItem):
+    """The report's menu entry, shown to editors and reviewers only."""
+
+    def is_shown(self, request):
+        """Whoever may translate sees it."""
+        return may_see_report(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_translations_report_menu_item():
+    """Reports > Translations."""
+    return TranslationsMenuItem(_("Translations"), reverse("translations_report"), icon_name="globe", order=150)
+
+
+@hooks.register("register_admin_urls")
+def register_translations_report_urls():
+    """The report and its results (Wagtail refreshes the results alone)."""
+    return [
+        path("reports/translations/", TranslationsReportView.as_view(), name="translations_report"),
+        path(
+            "reports/translations/results/",
+            TranslationsReportView.as_view(results_only=True),
+            name="translations_report_results",
+        ),
+    ]

@@ -6,8 +6,20 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 
-class HomePage(Page):
-    """The front page: a welcome and the way into the curriculum. One per site."""
+class OnePerLocale:
+    """Tree rule for pages a site has one of per language (the home page, the curriculum index): a page of
+    the type may be added only where its language tree has none; translations are made with Translate."""
+
+    @classmethod
+    def can_create_at(cls, parent):
+        """False when a page of this type already exists in the locale a new page under `parent` would get."""
+        if not super().can_create_at(parent):
+            return False
+        return not cls.objects.filter(locale_id=parent.locale_id).exists()
+
+
+class HomePage(OnePerLocale, Page):
+    """The front page: a welcome and the way into the curriculum. One per site and language."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
 
@@ -15,7 +27,6 @@ class HomePage(Page):
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["courses.CurriculumIndexPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("home page")

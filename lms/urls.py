@@ -1,6 +1,7 @@
 """URL configuration: the Wagtail admin, accounts, language switching and the page tree."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -25,4 +26,6 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# The page tree only is served per language: the default language unprefixed (/modules/...), the others
+# under their code (/ur/modules/...), so each language version of a page has its own address.
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from courses import selectors as course_selectors
-from courses.models import Attendance, ModulePage, QuizResult, Session
+from courses.models import Attendance, ModulePage, QuizResult, Session, curriculum_modules
 from learners.models import Group, Learner, Membership
 from lms import access
 from peer_educators.models import (
@@ -39,11 +39,13 @@ def eligibility_rule() -> EligibilitySettings:
 
 
 def required_modules(rule: EligibilitySettings) -> list[ModulePage]:
-    """The modules a learner must complete: those the rule names, or else the Peer education topic's."""
-    chosen = list(rule.required_modules.live().order_by("path"))
+    """The modules a learner must complete: those the rule names, or else the Peer education topic's.
+
+    Always the curriculum's source modules: a module chosen in another language counts as its source."""
+    chosen = list(curriculum_modules().filter(translation_key__in=rule.required_modules.values("translation_key")))
     if chosen:
         return chosen
-    return list(ModulePage.objects.live().filter(topic__slug=PEER_TOPIC).order_by("path"))
+    return list(curriculum_modules().filter(topic__slug=PEER_TOPIC))
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from courses import selectors
 from courses.blocks import LessonStreamBlock
-from courses.models import CurriculumIndexPage, LessonPage, ModulePage, Topic
+from courses.models import CurriculumIndexPage, LessonPage, ModulePage, Topic, in_source_locale
 from courses.services import group_modules_set, session_plan, session_record
 from learners.models import Centre, Learner, Membership, StaffAssignment
 from learners.services import group_create, learner_register, membership_add
@@ -96,7 +96,7 @@ def publish(page, *, editor: User, reviewer: User):
 
 def published_curriculum(*, editor: User, reviewer: User) -> dict:
     """A module ("Staying safe") with two published lessons under the curriculum index."""
-    index = CurriculumIndexPage.objects.get()
+    index = in_source_locale(CurriculumIndexPage.objects).get()
     module = ModulePage(
         title="Staying safe",
         slug="staying-safe",
@@ -196,11 +196,23 @@ def learner_without_consent(*, centre, first_name: str, acting_user: User, age: 
     )
 
 
-def make_group(centre: Centre, facilitator: User, modules=(), *, name: str = "", acting_user: User | None = None):
-    """A group at a centre, led by the facilitator, following the given modules."""
+def make_group(
+    centre: Centre,
+    facilitator: User,
+    modules=(),
+    *,
+    name: str = "",
+    acting_user: User | None = None,
+    language: str | None = None,
+):
+    """A group at a centre, led by the facilitator, following the given modules (taught in `language`)."""
     acting_user = acting_user or facilitator
     group = group_create(
-        centre=centre, name=name or f"Group {next(_group_numbers)}", facilitator=facilitator, acting_user=acting_user
+        centre=centre,
+        name=name or f"Group {next(_group_numbers)}",
+        facilitator=facilitator,
+        acting_user=acting_user,
+        language=language,
     )
     if modules:
         group_modules_set(group=group, modules=modules, acting_user=acting_user)
@@ -230,7 +242,7 @@ def group_with_members(
 
 def published_module(title: str, lesson_titles: list[str], *, editor: User, reviewer: User, quiz: bool = False):
     """Another published module under the curriculum index, with simple lessons."""
-    index = CurriculumIndexPage.objects.get()
+    index = in_source_locale(CurriculumIndexPage.objects).get()
     module = ModulePage(
         title=title,
         slug=slugify(title),
@@ -314,3 +326,22 @@ def promoted_peer(*, centre: Centre, facilitator: User, module, lessons, first_n
     return peer_educator_promote(
         learner=learner, statement="Ready to lead.", mentor=facilitator, acting_user=facilitator
     )
+
+
+# --- The curriculum in two languages (issue 10) ---
+
+
+def translate(page, *, editor: User, reviewer: User, language: str = "ur", publish_it: bool = True, **fields):
+    """The page's Wagtail translation into `language` (its parent must be translated already), with the
+    given fields, written by the editor and, unless `publish_it` is False, published by the reviewer."""
+    from wagtail.models import Locale
+
+    translation = page.specific.copy_for_translation(Locale.objects.get(language_code=language))
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save()
+    revision = translation.save_revision(user=editor)
+    if publish_it:
+        revision.publish(user=reviewer)
+    translation.refresh_from_db()
+    return translation

@@ -3,12 +3,13 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses import services as course_services
-from courses.models import LessonPage, ModulePage, Session
+from courses.models import LessonPage, ModulePage, Session, curriculum_lessons, curriculum_modules
 from learners.models import Centre, Group
 from lms import access, roles
 from lms.forms import ServiceForm
@@ -37,6 +38,12 @@ class GroupForm(ServiceForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    language = forms.ChoiceField(
+        label=_("Teaching language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("Sessions open each lesson in this language when it has been translated, else in the original."),
+    )
     is_active = forms.BooleanField(label=_("The group still meets"), required=False)
 
     def __init__(self, *args, user: User, group: Group | None = None, **kwargs):
@@ -54,7 +61,8 @@ class GroupForm(ServiceForm):
             .distinct()
             .order_by("first_name", "username")
         )
-        self.fields["modules"].queryset = ModulePage.objects.live().order_by("path")
+        self.fields["modules"].queryset = curriculum_modules()
+        self.fields["language"].initial = group.language if group else settings.LANGUAGE_CODE
 
     def submit(self, *, acting_user: User) -> Group | None:
         """Create or update the group and set its modules through group_save (one transaction); None, with the
@@ -71,6 +79,7 @@ class GroupForm(ServiceForm):
             facilitator=data["facilitator"],
             modules=list(data["modules"]),
             is_active=data.get("is_active", True),
+            language=data.get("language") or None,
             acting_user=acting_user,
         )
 
@@ -78,7 +87,7 @@ class GroupForm(ServiceForm):
 class LessonPlanForm(ServiceForm):
     """Plan one session: a lesson of the group's modules on a date."""
 
-    lesson = forms.ModelChoiceField(label=_("Lesson"), queryset=LessonPage.objects.live())
+    lesson = forms.ModelChoiceField(label=_("Lesson"), queryset=curriculum_lessons())
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, group: Group, modules: list[tuple[ModulePage, list[LessonPage]]], **kwargs):

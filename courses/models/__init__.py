@@ -1,6 +1,17 @@
 """The curriculum (CMS pages) and its delivery (sessions, attendance, progress, quiz results)."""
 
-from courses.models.content import CurriculumIndexPage, LessonPage, ModulePage, Topic, split_lines
+from courses.models.content import (
+    CurriculumIndexPage,
+    LessonPage,
+    ModulePage,
+    Topic,
+    curriculum_lessons,
+    curriculum_modules,
+    in_source_locale,
+    source_locale,
+    source_locale_id,
+    split_lines,
+)
 from courses.models.delivery import Attendance, GroupModule, LessonProgress, QuizResult, Session
 
 __all__ = [
@@ -13,5 +24,10 @@ __all__ = [
     "QuizResult",
     "Session",
     "Topic",
+    "curriculum_lessons",
+    "curriculum_modules",
+    "in_source_locale",
+    "source_locale",
+    "source_locale_id",
     "split_lines",
 ]

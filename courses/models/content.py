@@ -1,21 +1,70 @@
 """The curriculum as Wagtail pages: a curriculum index, modules by topic, and their lessons."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import GroupPagePermission, Locale, Page, Site, WorkflowPage
 from wagtail.search import index
 
 from courses.blocks import LessonStreamBlock
+from home.models import OnePerLocale
 from lms import access
 
 
 def split_lines(text: str) -> list[str]:
     """Turn a one-item-per-line text field into a list, skipping blank lines."""
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def source_locale_id():
+    """The id of the curriculum's SOURCE locale, as a subquery (no query of its own).
+
+    The source is the locale of the default site's root page (English in the demo). Sessions, group
+    modules, the eligibility rule and every figure refer to pages of this locale only; translations
+    (other locales) are only ever rendered, so a lesson counts once whichever language it was taught in.
+    Without a site, the locale of the default language is the source.
+    """
+    site_locale = Site.objects.filter(is_default_site=True).values("root_page__locale_id")[:1]
+    default_locale = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).values("pk")[:1]
+    return Coalesce(models.Subquery(site_locale), models.Subquery(default_locale))
+
+
+def source_locale() -> Locale | None:
+    """The curriculum's source locale (see source_locale_id), or None on a site without locales."""
+    return Locale.objects.filter(pk=source_locale_id()).first()
+
+
+def in_source_locale(queryset):
+    """The pages of the queryset that belong to the source locale: the ones delivery and figures count."""
+    return queryset.filter(locale_id=source_locale_id())
+
+
+def curriculum_modules():
+    """Live modules of the source locale, in tree order: what groups follow and figures enumerate."""
+    return in_source_locale(ModulePage.objects.live()).order_by("path")
+
+
+def curriculum_lessons():
+    """Live lessons of the source locale: what sessions deliver."""
+    return in_source_locale(LessonPage.objects.live())
+
+
+class Translated:
+    """What the learner-facing pages need to offer their other language versions."""
+
+    def other_languages(self) -> list[dict]:
+        """Each live translation of this page: its language code, name in that language and address."""
+        links = []
+        for page in self.get_translations().live().public().select_related("locale").order_by("locale__language_code"):
+            code = page.locale.language_code
+            links.append({"code": code, "name": get_language_info(code)["name_local"], "url": page.url})
+        return links
 
 
 class Topic(models.Model):
@@ -37,8 +86,8 @@ class Topic(models.Model):
         return self.name
 
 
-class CurriculumIndexPage(Page):
-    """The list of all modules, grouped by topic. One per site."""
+class CurriculumIndexPage(OnePerLocale, Page):
+    """The list of all modules, grouped by topic. One per site and language."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
@@ -46,10 +95,30 @@ class CurriculumIndexPage(Page):
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["courses.ModulePage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("curriculum")
+
+    def save(self, *args, **kwargs):
+        """Save; a new language's curriculum index (made by the Translate action) takes the page permissions
+        and the review workflow of its source, so adding a language needs no code or migration."""
+        is_new = self.pk is None  # a copy (Translate) keeps the _state of the page it was copied from
+        result = super().save(*args, **kwargs)
+        if is_new:
+            self.share_rules_of_translations()
+        return result
+
+    def share_rules_of_translations(self) -> None:
+        """Copy the editors' and reviewers' permissions and the workflow of the first translation that has them."""
+        for other in self.get_translations().order_by("path"):
+            rules = list(GroupPagePermission.objects.filter(page=other))
+            for rule in rules:
+                GroupPagePermission.objects.get_or_create(group_id=rule.group_id, page=self, permission=rule.permission)
+            assigned = WorkflowPage.objects.filter(page=other).first()
+            if assigned is not None:
+                WorkflowPage.objects.get_or_create(page=self, defaults={"workflow": assigned.workflow})
+            if rules or assigned is not None:
+                return
 
     def get_context(self, request, *args, **kwargs):
         """Live modules grouped by topic, in topic order then tree order."""
@@ -62,7 +131,7 @@ class CurriculumIndexPage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(Translated, Page):
     """A unit of the curriculum on one topic, made of lessons (its child pages, in order)."""
 
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="modules")
@@ -141,7 +210,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(Translated, Page):
     """One session's worth of content: objectives, duration, materials and the lesson body."""
 
     objectives = models.TextField(_("objectives"), help_text=_("One per line: what learners will be able to do."))

@@ -42,8 +42,10 @@ def _can_manage(user, session: Session) -> bool:
 
 
 def _session_context(session: Session, **extra) -> dict:
-    """What every session page shows about the session."""
-    return {"session": session, "group": session.group, "lesson": session.lesson, **extra}
+    """What every session page shows about the session: the lesson is the translation in the group's
+    teaching language when a live one exists (`taught` says which, and whether it is missing)."""
+    taught = selectors.taught_lesson(session.lesson, session.group.language)
+    return {"session": session, "group": session.group, "lesson": taught.page, "taught": taught, **extra}
 
 
 @login_required
@@ -60,23 +62,19 @@ def session_run(request, session_id: int):
         if result is not None:
             messages.success(request, ATTENDANCE_SAVED[result.done])
             return redirect("group_progress", group_id=session.group_id)
-    lesson = session.lesson
     labels = dict(Attendance.Status.choices)
-    return render(
-        request,
-        "courses/session_run.html",
-        _session_context(
-            session,
-            form=form,
-            can_manage=can_manage,
-            is_future=session.date > timezone.localdate(),
-            members=members,
-            statuses=Attendance.Status.choices,
-            readonly_rows=[{"learner": m, "status": labels.get(recorded.get(m.pk))} for m in members],
-            module=selectors.module_of(lesson),
-            facilitator_view=access.can_see_facilitator_content(request.user),
-        ),
+    context = _session_context(
+        session,
+        form=form,
+        can_manage=can_manage,
+        is_future=session.date > timezone.localdate(),
+        members=members,
+        statuses=Attendance.Status.choices,
+        readonly_rows=[{"learner": m, "status": labels.get(recorded.get(m.pk))} for m in members],
+        facilitator_view=access.can_see_facilitator_content(request.user),
     )
+    context["module"] = selectors.module_of(context["lesson"])  # in the language the lesson is shown in
+    return render(request, "courses/session_run.html", context)
 
 
 @login_required

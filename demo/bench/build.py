@@ -66,6 +66,7 @@ from courses.models import (
     ModulePage,
     QuizResult,
     Session,
+    in_source_locale,
 )
 from demo.data.accounts import ensure_demo_accounts
 from demo.data.curriculum import demo_module_files, ensure_demo_curriculum
@@ -312,7 +313,7 @@ def _curriculum(needed_lessons: int, *, editor: User, reviewer: User) -> list[tu
     and indexing would be most of the time spent here.
     """
     ensure_demo_curriculum(editor=editor, reviewer=reviewer)
-    index = CurriculumIndexPage.objects.get()
+    index = in_source_locale(CurriculumIndexPage.objects).get()
     demo_slugs = [json.loads(path.read_text(encoding="utf-8"))["slug"] for path in demo_module_files()]
     demo = list(ModulePage.objects.child_of(index).filter(slug__in=demo_slugs).order_by("path"))
     lesson_count = {module_id: len(lessons) for module_id, lessons in selectors.lessons_of_modules(demo).items()}

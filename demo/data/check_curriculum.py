@@ -4,11 +4,16 @@ The loader turns the JSON into pages without the checks an editor's form makes (
 validated on save), so this is what keeps the demo lessons whole: one quiz with exactly one correct answer per
 question, a facilitator note, an activity, discussion and key messages in every lesson. tests/demo runs it.
 
-Usage: python3 demo/data/check_curriculum.py demo/data/curriculum/*.json
+A translation (demo/data/curriculum/<language>/<same name>.json) must also have the structure of its
+source: the same slugs, topic, ages, lessons, durations and blocks in the same order, and each quiz's
+correct answer in the same place, so the translated lesson is the same session in another language.
+
+Usage: python3 demo/data/check_curriculum.py demo/data/curriculum/*.json demo/data/curriculum/*/*.json
 Pure Python, so it runs before the project is installed.
 """
 
 import json
+import os
 import sys
 
 TOPICS = {
@@ -124,9 +129,50 @@ def check_module(path):
     return len(module["lessons"])
 
 
+def _shape(module):
+    """What a translation must keep from its source: everything but the words."""
+    lessons = []
+    for lesson in module["lessons"]:
+        blocks = []
+        for block in lesson["body"]:
+            value = block["value"]
+            if block["type"] == "quiz":
+                value = [[answer["correct"] for answer in q["answers"]] for q in value["questions"]]
+            elif block["type"] == "activity":
+                value = value["minutes"]
+            else:
+                value = None
+            blocks.append((block["type"], value))
+        lessons.append((lesson["slug"], lesson["duration_minutes"], blocks))
+    fixed = ("slug", "topic", "age_min", "age_max", "sensitive")
+    return {**{key: module[key] for key in fixed}, "lessons": lessons}
+
+
+def check_translation(path, source_path):
+    """A translated module file: whole by itself, and with its source's structure; returns its lessons."""
+    lessons = check_module(path)
+    with open(source_path, encoding="utf-8") as handle:
+        source = _shape(json.load(handle))
+    with open(path, encoding="utf-8") as handle:
+        translation = _shape(json.load(handle))
+    for key, value in source.items():
+        if key != "lessons" and translation[key] != value:
+            fail(str(path), f"{key} must be the source's ({value!r})")
+    if [lesson[0] for lesson in translation["lessons"]] != [lesson[0] for lesson in source["lessons"]]:
+        fail(str(path), "the lessons must have the source's slugs, in the source's order")
+    for number, (mine, theirs) in enumerate(zip(translation["lessons"], source["lessons"], strict=True), 1):
+        if mine != theirs:
+            fail(f"{path} lesson {number}", "duration, blocks and quiz answers must be in the source's order")
+    return lessons
+
+
 if __name__ == "__main__":
     for name in sys.argv[1:]:
+        folder, file_name = os.path.split(name)
+        source = os.path.join(os.path.dirname(folder), file_name)
+        is_translation = os.path.basename(folder) != "curriculum" and os.path.exists(source)
         try:
-            print(f"{name}: OK, {check_module(name)} lessons")
+            lessons = check_translation(name, source) if is_translation else check_module(name)
+            print(f"{name}: OK, {lessons} lessons")
         except CurriculumError as error:
             raise SystemExit(str(error)) from error

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from courses import selectors
 from courses import services as delivery
-from courses.models import Attendance, LessonProgress, ModulePage, Session
+from courses.models import Attendance, LessonProgress, Session, curriculum_modules
 from demo.data.peers import PEER_TRAINING
-from demo.data.records import CHILD_RIGHTS, CITIZENSHIP, HEALTH, SELF_PROTECTION
+from demo.data.records import CHILD_RIGHTS, CITIZENSHIP, HEALTH, SELF_PROTECTION, URDU_TAUGHT_BY
 from learners import services as registry
 from learners.models import (
     Centre,
@@ -432,9 +432,13 @@ class _Builder:
         """A weekly group from `first` until its lessons are done; then its members leave and it closes."""
         facilitator = self.facilitator(centre_code)
         group = registry.group_create(
-            centre=self.centres[centre_code], name=name, facilitator=facilitator, acting_user=facilitator
+            centre=self.centres[centre_code],
+            name=name,
+            facilitator=facilitator,
+            acting_user=facilitator,
+            language=URDU_TAUGHT_BY.get(facilitator.username),
         )
-        modules = [ModulePage.objects.get(slug=slug) for slug in module_slugs]
+        modules = [curriculum_modules().get(slug=slug) for slug in module_slugs]
         delivery.group_modules_set(group=group, modules=modules, acting_user=facilitator)
         learners = [Learner.objects.get(pk=learner.pk) for learner in self.cohort_learners[name]]
         if name == MOVER[2]:
@@ -667,7 +671,7 @@ class _Builder:
         their facilitator, approved by the programme's administrator and completed months ago."""
         group = self.cohort_groups[cohort]
         facilitator = self.facilitator(group.centre.code)
-        lessons = selectors.module_lessons(ModulePage.objects.get(slug=CITIZENSHIP))
+        lessons = selectors.module_lessons(curriculum_modules().get(slug=CITIZENSHIP))
         trained = (
             LessonProgress.objects.filter(lesson__in=lessons, learner__memberships__group=group)
             .values("learner_id")

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from courses import selectors as course_selectors
 from courses import services as delivery
-from courses.models import Attendance, ModulePage, Session
+from courses.models import Attendance, Session, curriculum_modules
 from demo.data.records import CHILD_RIGHTS, CITIZENSHIP
 from learners import services as registry
 from learners.models import Centre, Group, Learner, Membership
@@ -167,7 +167,7 @@ class _Builder:
         group = registry.group_create(
             centre=self.centre, name=TRAINING_GROUP, facilitator=self.mentor, acting_user=self.mentor
         )
-        modules = [ModulePage.objects.get(slug=CITIZENSHIP), ModulePage.objects.get(slug=PEER_TRAINING)]
+        modules = [curriculum_modules().get(slug=CITIZENSHIP), curriculum_modules().get(slug=PEER_TRAINING)]
         delivery.group_modules_set(group=group, modules=modules, acting_user=self.mentor)
         self.counts.groups += 1
         for learner in self.trainees.values():
@@ -253,9 +253,9 @@ class _Builder:
     def peer_group(self, peer: PeerEducator) -> Group:
         """Young stars: eight younger learners, three sessions Pervez ran, one today and one next week."""
         group = registry.group_create(
-            centre=self.centre, name=PEER_GROUP, facilitator=self.mentor, acting_user=self.mentor
+            centre=self.centre, name=PEER_GROUP, facilitator=self.mentor, acting_user=self.mentor, language="ur"
         )
-        module = ModulePage.objects.get(slug=CHILD_RIGHTS)
+        module = curriculum_modules().get(slug=CHILD_RIGHTS)
         delivery.group_modules_set(group=group, modules=[module], acting_user=self.mentor)
         services.peer_group_assign(group=group, peer=peer, acting_user=self.mentor)
         self.counts.groups += 1

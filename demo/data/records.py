@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from courses import selectors
 from courses import services as delivery
-from courses.models import Attendance, LessonPage, ModulePage, Session
+from courses.models import Attendance, LessonPage, Session, curriculum_modules
 from learners import services as registry
 from learners.models import Centre, Group, Learner, StaffAssignment
 
 SEED = 2026
 WEEKS_HELD = 8
 MEMBERS_SINCE_DAYS = 63  # every group started nine weeks ago
+URDU_TAUGHT_BY = {"facilitator2": "ur"}  # facilitator2's groups are taught in Urdu, the others in English
 
 CHILD_RIGHTS = "child-rights-every-child-counts"
 SELF_PROTECTION = "my-body-my-rights-self-protection"
@@ -196,9 +197,13 @@ class _Builder:
     def create_group(self, name: str, centre_code: str, module_slugs: list[str], members) -> None:
         facilitator = self.facilitator_of(centre_code)
         group = registry.group_create(
-            centre=self.centres[centre_code], name=name, facilitator=facilitator, acting_user=facilitator
+            centre=self.centres[centre_code],
+            name=name,
+            facilitator=facilitator,
+            acting_user=facilitator,
+            language=URDU_TAUGHT_BY.get(facilitator.username),
         )
-        modules = [ModulePage.objects.get(slug=slug) for slug in module_slugs]
+        modules = [curriculum_modules().get(slug=slug) for slug in module_slugs]
         delivery.group_modules_set(group=group, modules=modules, acting_user=facilitator)
         for first_name, _sex in members:
             registry.membership_add(
@@ -225,7 +230,7 @@ class _Builder:
         group = self.groups[group_name]
         facilitator = self.facilitator_of(centre_code)
         lessons: list[LessonPage] = [
-            lesson for slug in module_slugs for lesson in selectors.module_lessons(ModulePage.objects.get(slug=slug))
+            lesson for slug in module_slugs for lesson in selectors.module_lessons(curriculum_modules().get(slug=slug))
         ]
         if offset:  # meets a few days before today's weekday: its last meeting was `offset` days ago
             meetings = [self.days_ago(offset + 7 * week) for week in range(WEEKS_HELD - 1, -1, -1)]

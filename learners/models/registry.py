@@ -4,6 +4,7 @@ A learner is a generated code and a first name or nickname: no surname, address,
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +140,17 @@ class Learner(models.Model):
         return day.year - self.birth_year if self.birth_year else None
 
 
+def default_language() -> str:
+    """The site's default language: a new group is taught in it unless the facilitator chooses another."""
+    return settings.LANGUAGE_CODE
+
+
+def validate_language(code: str) -> None:
+    """Refuse a language the site does not offer (settings.LANGUAGES; adding one needs no migration)."""
+    if code not in dict(settings.LANGUAGES):
+        raise ValidationError(_("The site does not offer this language."), code="invalid_language")
+
+
 class Group(models.Model):
     """Learners who meet together at a centre, led by a facilitator (or later a peer educator)."""
 
@@ -160,6 +172,13 @@ class Group(models.Model):
         help_text=_("A peer educator who leads this group's sessions, supervised by the facilitator."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    language = models.CharField(
+        _("teaching language"),
+        max_length=10,
+        default=default_language,
+        validators=[validate_language],
+        help_text=_("Sessions open the lesson in this language when it has been translated."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -170,6 +189,11 @@ class Group(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def language_name(self) -> str:
+        """The teaching language's name, in the reader's language."""
+        return str(dict(settings.LANGUAGES).get(self.language, self.language))
 
 
 class MembershipQuerySet(models.QuerySet):

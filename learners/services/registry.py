@@ -155,16 +155,25 @@ def group_create(
     facilitator: User,
     members: Iterable[Learner] = (),
     joined_on: datetime.date | None = None,
+    language: str | None = None,
     acting_user: User,
 ) -> Group:
-    """Create a group at a centre, led by a facilitator of that centre, with its first members from
-    `joined_on` (optional). All or nothing: a refused member leaves no group behind."""
+    """Create a group at a centre, led by a facilitator of that centre, taught in `language` (else the site's
+    default), with its first members from `joined_on` (optional). All or nothing: a refused member leaves no
+    group behind."""
     access.require_in(acting_user, access.centres_managed_by, centre)
     group = Group(centre=centre, name=name.strip(), facilitator=facilitator)
+    if language:
+        group.language = language
     _check_group(group)
     group.full_clean()
     group.save()
-    audit.record(group, "lms.group.create", user=acting_user, data={"centre": centre.pk, "name": group.name})
+    audit.record(
+        group,
+        "lms.group.create",
+        user=acting_user,
+        data={"centre": centre.pk, "name": group.name, "language": group.language},
+    )
     members = list(members)
     if members:
         if joined_on is None:
@@ -175,8 +184,8 @@ def group_create(
 
 @transaction.atomic
 def group_update(*, group: Group, acting_user: User, **fields) -> Group:
-    """Rename a group, change its facilitator (one of the centre's), or mark it inactive."""
-    allowed = ["name", "facilitator", "is_active"]
+    """Rename a group, change its facilitator (one of the centre's) or teaching language, or mark it inactive."""
+    allowed = ["name", "facilitator", "is_active", "language"]
     if set(fields) - set(allowed):
         raise TypeError(f"group_update cannot change {sorted(set(fields) - set(allowed))}")
     access.require_in(acting_user, access.groups_managed_by, group)

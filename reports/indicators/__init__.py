@@ -10,7 +10,7 @@ from django.utils import translation
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from courses import selectors as course_selectors
-from courses.models import ModulePage
+from courses.models import curriculum_modules
 from lms import audit
 from reports.indicators.base import Figure, RecordList, Scope, Tally
 from reports.indicators.community import (
@@ -27,8 +27,9 @@ __all__ = ["Figure", "RecordList", "Scope", "Tally", "dashboard", "get", "indica
 
 
 def indicators() -> list:
-    """Every indicator in dashboard order (module indicators follow the live curriculum)."""
-    modules = list(ModulePage.objects.live().select_related("topic").order_by("topic__sort_order", "path"))
+    """Every indicator in dashboard order (module indicators follow the live curriculum, in its source
+    language: a module taught in Urdu and in English is one module)."""
+    modules = list(curriculum_modules().select_related("topic").order_by("topic__sort_order", "path"))
     lessons = course_selectors.lessons_of_modules(modules)
     per_module = [(module, [lesson.pk for lesson in lessons[module.pk]]) for module in modules]
     return [

@@ -1,6 +1,6 @@
 """Where each page type may live, and how many of it a site may have."""
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from courses.models import CurriculumIndexPage, LessonPage, ModulePage
@@ -30,10 +30,19 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(CurriculumIndexPage, LessonPage)
         self.assertCanNotCreateAt(HomePage, ModulePage)
 
-    def test_one_home_page_and_one_curriculum_index_per_site(self):
-        self.assertEqual(HomePage.max_count, 1)
-        self.assertEqual(CurriculumIndexPage.max_count, 1)
-        home = HomePage.objects.get()
-        # Both already exist (data migrations), so neither can be added again.
+    def test_one_home_page_and_one_curriculum_index_per_site_and_language(self):
+        english = Locale.objects.get(language_code="en")
+        urdu = Locale.objects.get(language_code="ur")
+        home = HomePage.objects.get(locale=english)
+        urdu_home = HomePage.objects.get(locale=urdu)
+        # Both exist in both languages (data migrations), so neither can be added again in either tree.
         self.assertFalse(HomePage.can_create_at(Page.get_first_root_node()))
         self.assertFalse(CurriculumIndexPage.can_create_at(home))
+        self.assertFalse(CurriculumIndexPage.can_create_at(urdu_home))
+        self.assertEqual(urdu_home.translation_key, home.translation_key)
+
+    def test_a_language_without_its_curriculum_index_may_have_one(self):
+        urdu = Locale.objects.get(language_code="ur")
+        CurriculumIndexPage.objects.filter(locale=urdu).delete()
+        self.assertTrue(CurriculumIndexPage.can_create_at(HomePage.objects.get(locale=urdu)))
+        self.assertFalse(CurriculumIndexPage.can_create_at(HomePage.objects.get(locale__language_code="en")))

@@ -59,9 +59,15 @@ def test_search_finds_lessons_by_their_words(client, curriculum):
     assert "My safety hand" in response.text
 
 
-def test_pages_set_language_and_direction_from_the_active_language(client, curriculum):
-    english = client.get("/modules/", headers={"accept-language": "en"}).text
-    assert '<html lang="en" dir="ltr">' in english
-    client.post("/i18n/setlang/", {"language": "ur", "next": "/modules/"})
-    urdu = client.get("/modules/").text
+def test_pages_set_language_and_direction_from_their_address(client, curriculum):
+    english = client.get("/modules/", headers={"accept-language": "ur"}).text
+    assert '<html lang="en" dir="ltr">' in english  # the English page is English whatever the browser asks
+    switched = client.post("/i18n/setlang/", {"language": "ur", "next": "/modules/"})
+    assert switched.url == "/ur/modules/"  # choosing Urdu leads to the Urdu version's own address
+    urdu = client.get("/ur/modules/").text
     assert '<html lang="ur" dir="rtl">' in urdu
+
+
+def test_facilitators_pages_keep_the_visitors_language(client, curriculum):
+    client.post("/i18n/setlang/", {"language": "ur", "next": "/"})
+    assert '<html lang="ur" dir="rtl">' in client.get("/accounts/login/").text

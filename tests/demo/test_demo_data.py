@@ -4,11 +4,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
-from wagtail.models import PageLogEntry, Revision
+from wagtail.models import Locale, PageLogEntry, Revision
 
-from courses.models import LessonPage, ModulePage
+from courses.models import LessonPage, ModulePage, curriculum_lessons, curriculum_modules
 from demo.data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from demo.data.curriculum import demo_module_files
+from learners.models import Group
 from tests.home.test_weight import CSS
 
 
@@ -59,6 +60,33 @@ class DemoCurriculumTests(TestCase):
             else:
                 self.assertTrue(user.is_superuser)
 
+    def test_every_module_and_lesson_has_a_live_urdu_translation_reviewed_like_its_source(self):
+        urdu = Locale.objects.get(language_code="ur")
+        for page in [*curriculum_modules(), *curriculum_lessons()]:
+            translation = page.get_translation_or_none(urdu)
+            self.assertIsNotNone(translation, page.title)
+            self.assertTrue(translation.live, page.title)
+            self.assertEqual(translation.slug, page.slug)
+            self.assertRegex(translation.title, "[\u0600-\u06ff]", page.title)  # written in Urdu script
+            self.assertEqual(translation.latest_revision.user.username, "editor")
+            self.assertTrue(
+                PageLogEntry.objects.filter(
+                    page=translation, action="wagtail.publish", user__username="reviewer"
+                ).exists()
+            )
+        lesson = curriculum_lessons().first()
+        page = self.client.get(lesson.get_translation(urdu).url)
+        self.assertContains(page, '<html lang="ur" dir="rtl">')
+        self.assertContains(self.client.get(lesson.url), 'hreflang="ur"')
+
+    def test_facilitator2s_groups_and_peer1s_group_are_taught_in_urdu(self):
+        for group in Group.objects.select_related("facilitator", "peer_leader"):
+            urdu = group.facilitator.username == "facilitator2" or (
+                group.peer_leader is not None and group.peer_leader.username == "peer1"
+            )
+            self.assertEqual(group.language, "ur" if urdu else "en", group.name)
+        self.assertTrue(Group.objects.filter(language="ur").exists())
+
     def test_running_it_twice_changes_nothing(self):
         before = counts()
         call_command("load_demo_data", verbosity=0)
@@ -78,4 +106,5 @@ def test_it_refuses_when_debug_is_off_unless_forced(settings):
         call_command("load_demo_data", verbosity=0)
     assert ModulePage.objects.count() == 0
     call_command("load_demo_data", "--force", verbosity=0)
-    assert ModulePage.objects.count() == len(demo_module_files())
+    assert curriculum_modules().count() == len(demo_module_files())
+    assert ModulePage.objects.count() == 2 * len(demo_module_files())  # and their Urdu translations
