@@ -59,10 +59,10 @@ def test_signing_in_without_a_chosen_language_keeps_the_visitors_choice(users):
 
 def test_the_signed_in_form_saves_the_language_on_the_account_and_in_the_cookie(users):
     client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
-    sign_in_page = client.get(reverse("login"))
+    first_token = client.get(reverse("login")).cookies["csrftoken"].value
     client.post(
         reverse("login"),
-        {"username": "facilitator", "password": PASSWORD, "csrfmiddlewaretoken": sign_in_page.cookies["csrftoken"].value},
+        {"username": "facilitator", "password": PASSWORD, "csrfmiddlewaretoken": first_token},
     )
     dashboard = client.get(reverse("dashboard"))
     assert f'action="{reverse("language_choose")}" method="post"' in dashboard.text

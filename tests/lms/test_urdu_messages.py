@@ -29,7 +29,8 @@ def in_urdu(msgid: str) -> str:
 
 def messages_in(html: str) -> list[str]:
     """The texts of the form's error lists."""
-    return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html)]
+    lists = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html)
+    return [re.sub(r"<[^>]+>", "", item).strip() for item in lists]
 
 
 @pytest.mark.django_db
@@ -69,7 +70,8 @@ def test_a_wrong_password_on_the_urdu_sign_in_page_is_refused_in_urdu(users):
 def django_msgids() -> set[str]:
     """Every msgid (singular) of Django's English catalogues: core and django.contrib.auth."""
     found = set()
-    for po in (DJANGO / "conf/locale/en/LC_MESSAGES/django.po", DJANGO / "contrib/auth/locale/en/LC_MESSAGES/django.po"):
+    for where in ("conf", "contrib/auth"):
+        po = DJANGO / where / "locale/en/LC_MESSAGES/django.po"
         for block in po.read_text().split("\n\n"):
             match = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
             if match:
