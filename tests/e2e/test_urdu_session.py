@@ -172,6 +172,13 @@ def test_facilitator2_runs_a_session_in_urdu_on_a_phone(page: Page, live_server,
         take_attendance(page, base_url, urdu_session, artifacts_dir)
         enter_scores(page, base_url, urdu_session, artifacts_dir)
         read_the_grid(page, base_url, urdu_session, artifacts_dir)
+        for name, url in (
+            ("attendance-sheet", reverse("attendance_sheet", args=[urdu_session["session"].pk])),
+            ("indicators", reverse("indicator_dashboard")),
+        ):
+            page.goto(f"{base_url}{url}")
+            assert_reads_right_to_left_and_fits(page)
+            page.screenshot(path=artifacts_dir / f"urdu-{name}-360.png", full_page=True)
         page.wait_for_load_state("networkidle")
 
     downloads = [size for size in fonts if size > 0]
