@@ -84,3 +84,28 @@ def test_a_trend_chart_runs_from_the_right_in_urdu_and_from_the_left_in_english(
         urdu = bar_positions(trend_svg(trend, chart_id="c", label="x"))
     assert english == sorted(english) and english[0] < WIDTH / 3
     assert urdu == sorted(urdu, reverse=True) and urdu[0] > 2 * WIDTH / 3, "the first month is on the right"
+
+
+# The characters the self-hosted subset holds (static/fonts/README.md): Urdu letters, marks and punctuation.
+SUBSET = "U+0621-0628,U+062A-063A,U+0641-0642,U+0644-0646,U+0648,U+0679,U+067E,U+0686,U+0688,U+0691,U+0698,U+06A9,U+06AF,U+06BA,U+06BE,U+06C1-06C3,U+06CC,U+06D2-06D3,U+064B-0652,U+0654,U+0670,U+060C,U+061B,U+061F,U+06D4,U+200C-200F"  # noqa: E501
+
+
+def subset_characters() -> set[str]:
+    """The characters of the subset, from its unicode ranges."""
+    found = set()
+    for part in SUBSET.split(","):
+        first, _, last = part.removeprefix("U+").partition("-")
+        found.update(chr(code) for code in range(int(first, 16), int(last or first, 16) + 1))
+    return found
+
+
+def test_the_demo_curriculum_writes_urdu_with_the_letters_the_font_has():
+    # Arabic-keyboard look-alikes (ي U+064A, ه U+0647, ك U+0643) are not in the subset: a lesson typed with them
+    # would fall back to another font mid-word. Urdu text uses ی U+06CC, ہ U+06C1 / ھ U+06BE, ک U+06A9.
+    data = Path(__file__).resolve().parents[2] / "demo" / "data"
+    have = subset_characters()
+    for path in sorted(data.rglob("*.json")):
+        arabic = {ch for ch in path.read_text(encoding="utf-8") if "\u0600" <= ch <= "\u06ff"}
+        digits = {ch for ch in arabic if "\u0660" <= ch <= "\u0669" or "\u06f0" <= ch <= "\u06f9"}
+        assert not digits, f"{path.name}: numbers are written 0-9"
+        assert arabic - digits <= have, f"{path.name}: {sorted(arabic - have)} not in the Nastaliq subset"
