@@ -146,3 +146,14 @@ def test_the_default_language_is_read_from_the_environment():
 
 def test_the_wagtail_admin_offers_editors_english_only():
     assert settings.WAGTAILADMIN_PERMITTED_LANGUAGES == [("en", "English")]
+
+
+def test_demo_facilitator2_and_peer1_read_urdu_and_a_later_choice_is_kept():
+    from demo.data.accounts import ensure_demo_accounts
+
+    accounts = ensure_demo_accounts()
+    languages = dict(UserLanguage.objects.values_list("user__username", "language"))
+    assert languages == {"facilitator2": "ur", "peer1": "ur"}
+    UserLanguage.objects.filter(user=accounts["peer1"]).update(language="en")
+    ensure_demo_accounts()
+    assert UserLanguage.objects.get(user=accounts["peer1"]).language == "en", "loading the demo again keeps it"
