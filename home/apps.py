@@ -8,3 +8,7 @@ class HomeConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "home"
+
+    def ready(self):
+        """Connect the sign-in receiver that restores the account's language."""
+        from home import language  # noqa: F401

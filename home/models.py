@@ -1,5 +1,7 @@
 """The site's home page."""
 
+from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -36,3 +38,25 @@ class HomePage(OnePerLocale, Page):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_children().live().public().specific()
         return context
+
+
+class UserLanguage(models.Model):
+    """The language a staff member or peer educator reads the site in, kept with their account.
+
+    Ours rather than Wagtail's `UserProfile.preferred_language`: Wagtail applies that field to every
+    admin view and e-mail whatever `WAGTAILADMIN_PERMITTED_LANGUAGES` says, and the admin has no Urdu,
+    so an editor choosing Urdu on the site would get a right-to-left admin in English.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="site_language"
+    )
+    # No `choices`: a language added to settings.LANGUAGES needs no migration; lms.language checks the code.
+    language = models.CharField(_("language"), max_length=10)
+
+    class Meta:
+        verbose_name = _("user's language")
+        verbose_name_plural = _("users' languages")
+
+    def __str__(self):
+        return f"{self.user} · {self.language}"

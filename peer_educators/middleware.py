@@ -35,6 +35,6 @@ class FirstPasswordMiddleware:
     @staticmethod
     def _allowed(path: str) -> bool:
         """Pages a peer educator may open before changing their password: that page, sign out, languages, files."""
-        allowed = (reverse("first_password"), reverse("logout"), reverse("set_language"))
-        prefixes = (settings.STATIC_URL or "/static/", "/i18n/")
+        allowed = (reverse("first_password"), reverse("logout"), reverse("set_language"), reverse("language_choose"))
+        prefixes = (settings.STATIC_URL or "/static/", "/i18n/", "/language/")
         return path in allowed or path.startswith(prefixes)

@@ -2,6 +2,7 @@
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from reports.indicators import Tally
@@ -38,12 +39,17 @@ def trend_summary(trend: list[Tally], *, label: str, format_value) -> str:
     }
 
 
-def trend_svg(trend: list[Tally], *, chart_id: str, label: str, format_value=str) -> SafeString:
+def trend_svg(
+    trend: list[Tally], *, chart_id: str, label: str, format_value=str, right_to_left: bool | None = None
+) -> SafeString:
     """A bar chart of a monthly trend: one bar per month (a month without data has an empty bar), zero as baseline.
 
     Negative values (a fall in test scores) go below the baseline. The chart is an image whose accessible
-    name summarises it; the numbers themselves belong in a table next to it.
+    name summarises it; the numbers themselves belong in a table next to it. In a right-to-left language
+    (by default the active one) the first month is on the right, where the reader starts, as the page
+    and its table read; the chart has no text, so mirroring its bars is all it takes.
     """
+    mirrored = get_language_bidi() if right_to_left is None else right_to_left
     values = [tally.value for tally in trend]
     known = [value for value in values if value is not None]
     high, low = max([0, *known]), min([0, *known])
@@ -56,7 +62,8 @@ def trend_svg(trend: list[Tally], *, chart_id: str, label: str, format_value=str
     for index, value in enumerate(values):
         size = abs(value or 0) * scale
         y = zero - size if (value or 0) >= 0 else zero
-        bars.append((_number(index * slot + slot * GAP / 2), _number(y), _number(slot * (1 - GAP)), _number(size)))
+        position = len(values) - 1 - index if mirrored else index
+        bars.append((_number(position * slot + slot * GAP / 2), _number(y), _number(slot * (1 - GAP)), _number(size)))
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}">'
         '<title id="{}">{}</title>{}<line x1="0" x2="{}" y1="{}" y2="{}"/></svg>',

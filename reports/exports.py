@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -174,12 +174,20 @@ def xlsx_cell(sheet, value, *, bold: bool = False):
 
 
 def xlsx_response(
-    header: list[tuple], table: Iterable[tuple], name: str, sheet_title: str, widths: Iterable[int] = ()
+    header: list[tuple],
+    table: Iterable[tuple],
+    name: str,
+    sheet_title: str,
+    widths: Iterable[int] = (),
+    *,
+    right_to_left: bool | None = None,
 ) -> FileResponse:
     """An Excel download: the header block, then the table (its first row in bold), written row by row to a
-    temporary file that is sent and then deleted."""
+    temporary file that is sent and then deleted. In a right-to-left language (by default the active one,
+    Urdu) the sheet opens right to left, column A on the right."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.sheet_view.rightToLeft = get_language_bidi() if right_to_left is None else right_to_left
     for index, width in enumerate(widths):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
     for number, row in enumerate(header):

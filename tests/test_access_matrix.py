@@ -240,7 +240,17 @@ READS = {"facilitator_a": {"A"}, "facilitator_b": {"B"}, "manager": {"A", "B"}, 
 NAMES_CENTRES = {"learner_transfer"}
 
 # Top-level includes of lms.urls that are not these features (framework and content pages).
-NOT_RECORDS = {"django-admin/", "admin/", "documents/", "accounts/", "i18n/", "search/"}
+# The language choice (home.language) holds no records: tested in tests/lms/test_language.py.
+NOT_RECORDS = {
+    "django-admin/",
+    "admin/",
+    "documents/",
+    "accounts/",
+    "i18n/",
+    "search/",
+    "language/",
+    "language/<str:code>/",
+}
 
 CENTRES = {
     "A": {"name": "Quetta drop-in", "code": "QTA", "groups": ["Alif Hawks", "Alif Owls"]},

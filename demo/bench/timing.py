@@ -163,3 +163,62 @@ def download(client: Client, url: str, *, traced: bool) -> DownloadResult:
         seconds=round(seconds, 2),
         peak_mb=None if peak is None else round(peak, 1),
     )
+
+
+# ---- an Urdu lesson page: its weight and the Nastaliq font's --------------------------------------------
+
+URDU_FONT = "fonts/noto-nastaliq-urdu-subset.woff2"
+STYLESHEET = "css/site.css"
+YEAR_SECONDS = 365 * 24 * 60 * 60
+
+
+def cached_for_a_year(cache_control: str) -> bool:
+    """Whether a Cache-Control header lets the browser keep the file a year or more without asking again."""
+    parts = [part.strip() for part in cache_control.lower().split(",")]
+    ages = [int(part.split("=", 1)[1]) for part in parts if part.startswith("max-age=")]
+    return bool(ages) and ages[0] >= YEAR_SECONDS
+
+
+def production_cache_control() -> str:
+    """What production sends for the font: WhiteNoise marks a hashed static name (CompressedManifest storage
+    in lms.settings.base) immutable and cacheable for ten years; an unhashed name gets WHITENOISE_MAX_AGE."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+    from django.utils.module_loading import import_string
+    from whitenoise.base import WhiteNoise
+
+    from lms.settings import base
+
+    storage = import_string(base.STORAGES["staticfiles"]["BACKEND"])
+    if issubclass(storage, ManifestFilesMixin):
+        return f"max-age={WhiteNoise.FOREVER}, public, immutable"
+    return f"max-age={getattr(base, 'WHITENOISE_MAX_AGE', 60)}, public"
+
+
+def urdu_lesson_weight(client: Client, url: str) -> dict:
+    """An Urdu lesson page's bytes: HTML and the stylesheet (the 30 KB target), and the font on a first visit
+    and on the next (nothing when the cache headers keep it for a year). Read from the responses themselves,
+    plus the headers production sends for the font (this server's may differ when its files are not hashed)."""
+    from django.templatetags.static import static
+
+    secure = getattr(settings, "SECURE_SSL_REDIRECT", False)
+    html = client.get(url, secure=secure)
+    css = client.get(static(STYLESHEET), secure=secure)
+    font = client.get(static(URDU_FONT), secure=secure)
+    css_bytes = sum(len(chunk) for chunk in css.streaming_content) if css.streaming else len(css.content)
+    font_bytes = sum(len(chunk) for chunk in font.streaming_content) if font.streaming else len(font.content)
+    served = font.headers.get("Cache-Control", "")
+    production = production_cache_control()
+    return {
+        "url": url,
+        "lang": 'lang="ur"' in html.content.decode()[:400],
+        "html_bytes": len(html.content),
+        "css_bytes": css_bytes,
+        "html_css_bytes": len(html.content) + css_bytes,
+        "html_css_target": BYTES_TARGET,
+        "font_status": font.status_code,
+        "font_bytes_first_visit": font_bytes,
+        "font_cache_control_here": served,
+        "font_cache_control_production": production,
+        "font_bytes_second_visit": 0 if cached_for_a_year(production) else font_bytes,
+        "font_budget": 60 * 1024,
+    }

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from home.models import UserLanguage
 from lms import roles
 
 DEMO_PASSWORD = "learn-together"
@@ -17,6 +18,9 @@ DEMO_ACCOUNTS = [
     ("peer1", "Pervez", roles.PEER_EDUCATORS),
     ("manager", "Maryam", roles.PROGRAMME_MANAGERS),
 ]
+
+# Demo accounts that read the site in Urdu (the others follow the browser or the language links).
+DEMO_LANGUAGES = {"facilitator2": "ur", "peer1": "ur"}
 
 
 @transaction.atomic
@@ -38,5 +42,7 @@ def ensure_demo_accounts() -> dict[str, User]:
             user.save(update_fields=["password"])
         if role:
             user.groups.add(Group.objects.get(name=role))
+        if username in DEMO_LANGUAGES:  # a language the user chose since is kept
+            UserLanguage.objects.get_or_create(user=user, defaults={"language": DEMO_LANGUAGES[username]})
         users[username] = user
     return users

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "peer_educators.middleware.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -120,9 +121,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-LANGUAGE_CODE = "en"
+# The site's default language (for visitors whose browser asks for none of LANGUAGES).
+LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("ur", _("Urdu"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A visitor's choice is kept for a year (Django's default cookie ends with the browser session).
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Dates in Urdu ("2 دسمبر 2026"): Django ships no Urdu formats; lms/formats/ur/formats.py supplies them.
+FORMAT_MODULE_PATH = ["lms.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Karachi")
 USE_I18N = True
 USE_TZ = True
@@ -192,6 +199,9 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 # language have no prefix (/modules/...), the others do (/ur/modules/...): see lms/urls.py.
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Editors' admin stays in English (Wagtail has no Urdu catalogue); the site's users choose their language
+# on the site itself (home.models.UserLanguage), which the admin never reads.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,7 @@ PAGES = [
     "project_list",
     "project_detail",
     "peer_eligibility",
+    "lesson_page_urdu",
     "indicator_dashboard",
     "indicator_records",
     "indicator_dashboard_cold",
@@ -90,6 +91,12 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
     table = console.getvalue()
     assert "group_progress" in table and "indicator_dashboard" in table and ("PASS" in table or "FAIL" in table)
     assert "CSV of registered learners (streamed): 50 learners" in table
+    urdu = report["lesson_page_urdu"]
+    assert urdu["lang"] and urdu["font_status"] == 200 and urdu["css_bytes"] > 0
+    assert urdu["html_css_bytes"] == urdu["html_bytes"] + urdu["css_bytes"] <= 30 * 1024
+    assert urdu["font_bytes_first_visit"] > 50_000 and urdu["font_bytes_second_visit"] == 0
+    assert "immutable" in urdu["font_cache_control_production"]
+    assert "Urdu lesson page: HTML" in table
 
 
 def test_the_bench_data_moves_a_learner_to_the_next_centre_and_keeps_their_history_where_it_happened():

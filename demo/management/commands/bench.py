@@ -77,6 +77,7 @@ class Command(BaseCommand):
             raise CommandError("No bench data in this database: run without --skip-build first.") from error
 
         results, export, downloads = self._measure(world, requests)
+        urdu_lesson = timing.urdu_lesson_weight(self._urdu_client(world), world.session.lesson.specific.url)
         report = {
             "scale": reached,
             "database": connection.vendor,
@@ -89,12 +90,14 @@ class Command(BaseCommand):
             },
             "pages": [result.as_dict() for result in results],
             "export": export,
+            "lesson_page_urdu": urdu_lesson,
         }
         out = os.environ.get("BENCH_OUT") or DEFAULT_OUT
         with open(out, "w", encoding="utf-8") as handle:
             json.dump(report, handle, indent=2)
             handle.write("\n")
         self._print_table(reached, results, out, export)
+        self._print_urdu_lesson(urdu_lesson)
         broken = [f"{r.name} ({r.url}) answered {r.status}" for r in results if r.status != 200]
         broken += [f"the {EXPORTED} download ({url}) answered {d.status}" for url, d in downloads if d.status != 200]
         if broken:
@@ -117,12 +120,21 @@ class Command(BaseCommand):
             (client, "project_list", reverse("project_list")),
             (client, "project_detail", reverse("project_detail", args=[world.project.pk])),
             (client, "peer_eligibility", reverse("peer_eligibility")),
+            (self._urdu_client(world), "lesson_page_urdu", world.session.lesson.specific.url),
         ]
         report_pages = [
             (manager_client, "indicator_dashboard", reverse("indicator_dashboard") + last_year),
             (manager_client, "indicator_records", reverse("indicator_records", args=[DRILL_DOWN]) + last_year),
         ]
         return pages, report_pages
+
+    @staticmethod
+    def _urdu_client(world: build.BenchWorld):
+        """The facilitator reading in Urdu (the language cookie). Until the Urdu page tree exists the lesson is
+        the English one with the Urdu interface: the same page weight but for the lesson's own words."""
+        client = timing.bench_client(world.facilitator)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"
+        return client
 
     def _measure(self, world: build.BenchWorld, requests: int) -> tuple[list, dict, list]:
         """Time the pages, the indicator dashboard computed afresh and the CSV download, with production's caching.
@@ -214,6 +226,18 @@ class Command(BaseCommand):
         """One line of build progress, shown at once even when the output goes to a log file."""
         self.stdout.write(f"  {time.perf_counter() - started:6.1f} s  {message}")
         self.stdout.flush()
+
+    def _print_urdu_lesson(self, weight: dict) -> None:
+        """The Urdu lesson page's HTML and CSS against 30 KB, and the font on a first and a second visit."""
+        within = weight["html_css_bytes"] <= weight["html_css_target"]
+        self.stdout.write(
+            f"Urdu lesson page: HTML {weight['html_bytes']:,} + CSS {weight['css_bytes']:,} = "
+            f"{weight['html_css_bytes']:,} bytes ({'PASS' if within else 'FAIL'}, "
+            f"at most {weight['html_css_target']:,}); "
+            f"Nastaliq font {weight['font_bytes_first_visit']:,} bytes on a first visit (budget "
+            f"{weight['font_budget']:,}), {weight['font_bytes_second_visit']:,} on the second "
+            f'(production sends "{weight["font_cache_control_production"]}").'
+        )
 
     def _print_table(self, reached: dict[str, int], results: list, out: str, export: dict) -> None:
         """The scale reached, one line per page with PASS or FAIL against its targets, and the download."""
