@@ -32,7 +32,9 @@ from django.db.models import Count, Min
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Locale
 
+from courses.models import LessonPage
 from demo.bench import build, timing
 from learners.models import Centre, Learner
 from lms.settings import base as base_settings
@@ -77,7 +79,7 @@ class Command(BaseCommand):
             raise CommandError("No bench data in this database: run without --skip-build first.") from error
 
         results, export, downloads = self._measure(world, requests)
-        urdu_lesson = timing.urdu_lesson_weight(self._urdu_client(world), world.session.lesson.specific.url)
+        urdu_lesson = timing.urdu_lesson_weight(self._urdu_client(world), self._urdu_lesson_url(world))
         report = {
             "scale": reached,
             "database": connection.vendor,
@@ -120,7 +122,7 @@ class Command(BaseCommand):
             (client, "project_list", reverse("project_list")),
             (client, "project_detail", reverse("project_detail", args=[world.project.pk])),
             (client, "peer_eligibility", reverse("peer_eligibility")),
-            (self._urdu_client(world), "lesson_page_urdu", world.session.lesson.specific.url),
+            (self._urdu_client(world), "lesson_page_urdu", self._urdu_lesson_url(world)),
         ]
         report_pages = [
             (manager_client, "indicator_dashboard", reverse("indicator_dashboard") + last_year),
@@ -129,9 +131,17 @@ class Command(BaseCommand):
         return pages, report_pages
 
     @staticmethod
+    def _urdu_lesson_url(world: build.BenchWorld) -> str:
+        """The address of the Urdu translation of the bench session's lesson, or else of the first Urdu lesson
+        of the demo curriculum (the bench's extra modules have no translation)."""
+        lesson = world.session.lesson.specific
+        urdu = lesson.get_translation_or_none(Locale.objects.get(language_code="ur"))
+        urdu = urdu or LessonPage.objects.live().filter(locale__language_code="ur").order_by("path").first()
+        return (urdu or lesson).url
+
+    @staticmethod
     def _urdu_client(world: build.BenchWorld):
-        """The facilitator reading in Urdu (the language cookie). Until the Urdu page tree exists the lesson is
-        the English one with the Urdu interface: the same page weight but for the lesson's own words."""
+        """The facilitator reading in Urdu (the language cookie), for the Urdu lesson page."""
         client = timing.bench_client(world.facilitator)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"
         return client
