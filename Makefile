@@ -65,7 +65,7 @@ lint: $(VENV)/.installed-dev
 
 # Translators: after changing strings, extract them, translate the new entries of the .po file, then run this again.
 messages: $(VENV)/.installed
-	$(PY) manage.py catalogue --language ur
+	$(PY) manage.py catalogue --language $(or $(LANGUAGE),ur)
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
