@@ -6,18 +6,21 @@ needs no form or token. On sign-in the account's language is copied into the ses
 so it survives signing out and signing in again, on this phone or another.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
-from django.urls import translate_url
+from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Site
 
 from home.models import UserLanguage
-from lms.middleware import SESSION_KEY, is_supported, remember_in_cookie
+from lms.middleware import PAGE_VIEW, SESSION_KEY, is_supported, remember_in_cookie
 
 
 def account_language(user) -> str | None:
@@ -52,14 +55,32 @@ def safe_next(request: HttpRequest, fallback: str = "/") -> str:
     return target if allowed else fallback
 
 
+def address_in(request: HttpRequest, path: str, code: str) -> str:
+    """The address of `path` in another language. A page of the curriculum has one address per language
+    (/modules/... and /ur/modules/...): its translation's when that is live, else that language's home page.
+    The facilitators' pages have one address for every language and come back unchanged. Worked out before
+    the new language is activated, since `path` is resolved in the request's own language."""
+    target = translate_url(path, code)
+    with translation.override(code):
+        try:
+            match = resolve(urlsplit(target).path)
+        except Resolver404:
+            return target
+        if match.url_name != PAGE_VIEW:
+            return target
+        site = Site.find_for_request(request)
+        try:
+            site.root_page.localized.specific.route(request, [part for part in match.args[0].split("/") if part])
+        except (AttributeError, Http404):
+            return reverse(PAGE_VIEW, args=[""])
+    return target
+
+
 def switch_to(request: HttpRequest, code: str) -> HttpResponse:
     """Redirect to `next` in the chosen language, and remember it in the cookie (and the session if signed in)."""
     if request.user.is_authenticated:
         request.session[SESSION_KEY] = code
-    # A page of the curriculum has an address per language (/modules/... and /ur/modules/...): go to the
-    # chosen one (worked out in the request's language, which resolves `next`). The facilitators' pages have
-    # one address for every language and come back unchanged.
-    target = translate_url(safe_next(request), code)
+    target = address_in(request, safe_next(request), code)
     remember_in_cookie(request, code)
     translation.activate(code)
     return redirect(target)

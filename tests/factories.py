@@ -345,3 +345,19 @@ def translate(page, *, editor: User, reviewer: User, language: str = "ur", publi
         revision.publish(user=reviewer)
     translation.refresh_from_db()
     return translation
+
+
+def session_today(*, facilitator: User, centre_name: str, group_name: str, first_names, module, lesson, admin: User):
+    """The facilitator's centre (code QTA), a group of learners following the module, and a session of the
+    lesson planned for today (the browser tests' usual world). Returns the session, the learners and the lesson."""
+    centre = centre_with_staff(name=centre_name, code="QTA", staff=[facilitator])
+    built = group_with_members(
+        centre=centre,
+        name=group_name,
+        facilitator=facilitator,
+        modules=[module],
+        first_names=first_names,
+        acting_user=admin,
+    )
+    session = session_plan(group=built["group"], lesson=lesson, date=timezone.localdate(), acting_user=admin)
+    return {"session": session, "learners": built["learners"], "lesson": lesson}

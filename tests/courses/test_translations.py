@@ -68,8 +68,10 @@ def test_a_draft_translation_is_neither_served_nor_offered(client, curriculum, u
     draft = factories.translate(
         curriculum["lessons"][1], editor=users["editor"], reviewer=users["reviewer"], publish_it=False, title="ہاتھ"
     )
-    assert 'hreflang="ur"' not in client.get(curriculum["lessons"][1].url).text
+    assert f'href="{draft.url}"' not in client.get(curriculum["lessons"][1].url).text
     assert client.get(draft.url).status_code == 404
+    switch = client.get(f"/language/ur/?next={curriculum['lessons'][1].url}")
+    assert switch["Location"] == "/ur/", "the language link leads to the Urdu home page, not to a missing page"
 
 
 def test_translations_go_through_the_review_workflow_and_editors_cannot_publish(curriculum, urdu, users):

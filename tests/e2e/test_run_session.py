@@ -4,10 +4,8 @@ marks two of six learners absent, saves, and sees the group's progress grid upda
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from courses import services as delivery
 from courses.models import Attendance, Session
 from lms import roles
 from tests import factories
@@ -24,20 +22,15 @@ PHONE = {"width": 360, "height": 800}
 def todays_session(users, curriculum):
     """facilitator1's centre, a group of six learners following the module, and a session planned today."""
     facilitator = factories.UserFactory(username="facilitator1", first_name="Nadia", role=roles.FACILITATORS)
-    centre = factories.centre_with_staff(name="Quetta drop-in", code="QTA", staff=[facilitator])
-    built = factories.group_with_members(
-        centre=centre,
-        name=GROUP,
+    return factories.session_today(
         facilitator=facilitator,
-        modules=[curriculum["module"]],
+        centre_name="Quetta drop-in",
+        group_name=GROUP,
         first_names=FIRST_NAMES,
-        acting_user=users["admin"],
+        module=curriculum["module"],
+        lesson=curriculum["lessons"][0],
+        admin=users["admin"],
     )
-    lesson = curriculum["lessons"][0]
-    session = delivery.session_plan(
-        group=built["group"], lesson=lesson, date=timezone.localdate(), acting_user=users["admin"]
-    )
-    return {"session": session, "learners": built["learners"], "lesson": lesson}
 
 
 def assert_fits_the_screen(page: Page) -> None:

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from courses import services as delivery
 from courses.models import Attendance, QuizResult, Session
 from home.models import UserLanguage
 from lms import roles
@@ -57,20 +56,16 @@ def urdu_session(users, curriculum):
     """facilitator2 (Urdu on their account), a group of six at their centre, today's session of a quiz lesson."""
     facilitator = factories.UserFactory(username="facilitator2", first_name="فہد", role=roles.FACILITATORS)
     UserLanguage.objects.create(user=facilitator, language="ur")
-    centre = factories.centre_with_staff(name="کوئٹہ ڈراپ اِن مرکز", code="QTA", staff=[facilitator])
-    built = factories.group_with_members(
-        centre=centre,
-        name=GROUP,
+    built = factories.session_today(
         facilitator=facilitator,
-        modules=[curriculum["module"]],
+        centre_name="کوئٹہ ڈراپ اِن مرکز",
+        group_name=GROUP,
         first_names=FIRST_NAMES,
-        acting_user=users["admin"],
+        module=curriculum["module"],
+        lesson=curriculum["lessons"][0],
+        admin=users["admin"],
     )
-    lesson = curriculum["lessons"][0]
-    session = delivery.session_plan(
-        group=built["group"], lesson=lesson, date=timezone.localdate(), acting_user=users["admin"]
-    )
-    return {"session": session, "learners": {learner.first_name: learner for learner in built["learners"]}}
+    return {"session": built["session"], "learners": {learner.first_name: learner for learner in built["learners"]}}
 
 
 def font_requests(page: Page) -> list[int]:
