@@ -8,16 +8,17 @@ so it survives signing out and signing in again, on this phone or another.
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse, translate_url
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 
 from home.models import UserLanguage
 from lms.middleware import PAGE_VIEW, SESSION_KEY, is_supported, remember_in_cookie
@@ -57,23 +58,28 @@ def safe_next(request: HttpRequest, fallback: str = "/") -> str:
 
 def address_in(request: HttpRequest, path: str, code: str) -> str:
     """The address of `path` in another language. A page of the curriculum has one address per language
-    (/modules/... and /ur/modules/...): its translation's when that is live, else that language's home page.
-    The facilitators' pages have one address for every language and come back unchanged. Worked out before
-    the new language is activated, since `path` is resolved in the request's own language."""
-    target = translate_url(path, code)
-    with translation.override(code):
+    (/modules/... and /ur/modules/..., slugs may differ): its live translation's, else that language's home
+    page. The facilitators' pages have one address for every language and come back unchanged."""
+    address = urlsplit(path).path
+    # The address's own language: its prefix (/ur/...), or the default language's when it has none.
+    with translation.override(translation.get_language_from_path(address) or settings.LANGUAGE_CODE):
         try:
-            match = resolve(urlsplit(target).path)
+            match = resolve(address)
         except Resolver404:
-            return target
+            return path
         if match.url_name != PAGE_VIEW:
-            return target
+            return path
         site = Site.find_for_request(request)
+        parts = [part for part in match.args[0].split("/") if part]
         try:
-            site.root_page.localized.specific.route(request, [part for part in match.args[0].split("/") if part])
+            page = site.root_page.localized.specific.route(request, parts)
         except (AttributeError, Http404):
-            return reverse(PAGE_VIEW, args=[""])
-    return target
+            page = None
+    with translation.override(code):
+        translated = page.page.get_translation_or_none(Locale.get_active()) if page else None
+        if translated is not None and translated.live:
+            return translated.url
+        return reverse(PAGE_VIEW, args=[""])
 
 
 def switch_to(request: HttpRequest, code: str) -> HttpResponse:

@@ -178,3 +178,15 @@ def test_a_new_language_gets_the_review_workflow_and_permissions_without_code(cu
     assert module.live and module.get_workflow().name == "Curriculum review"
     assert module.permissions_for_user(editor).can_edit()
     assert not module.permissions_for_user(editor).can_publish()
+
+
+def test_the_language_link_of_a_lesson_leads_to_its_live_translation_whatever_its_address(client, curriculum, users):
+    staff = {"editor": users["editor"], "reviewer": users["reviewer"]}
+    factories.translate(curriculum["module"], title="محفوظ رہنا", **staff)
+    urdu = factories.translate(curriculum["lessons"][0], title="نہیں، جاؤ، بتاؤ", slug="nahin-jao-batao", **staff)
+    switch = client.get(f"/language/ur/?next={curriculum['lessons'][0].url}")
+    assert switch["Location"] == urdu.url == "/ur/modules/staying-safe/nahin-jao-batao/"
+    back = client.get(f"/language/en/?next={urdu.url}")
+    assert back["Location"] == curriculum["lessons"][0].url
+    english_visitor = type(client)(headers={"cookie": "django_language=en"})
+    assert english_visitor.get(f"/language/en/?next={urdu.url}")["Location"] == curriculum["lessons"][0].url
