@@ -431,15 +431,15 @@ class _Builder:
     def run_cohort(self, name: str, centre_code: str, module_slugs: list[str], first: datetime.date) -> None:
         """A weekly group from `first` until its lessons are done; then its members leave and it closes."""
         facilitator = self.facilitator(centre_code)
-        group = registry.group_create(
+        modules = [curriculum_modules().get(slug=slug) for slug in module_slugs]
+        group = delivery.group_save(
             centre=self.centres[centre_code],
             name=name,
             facilitator=facilitator,
-            acting_user=facilitator,
+            modules=modules,
             language=URDU_TAUGHT_BY.get(facilitator.username),
+            acting_user=facilitator,
         )
-        modules = [curriculum_modules().get(slug=slug) for slug in module_slugs]
-        delivery.group_modules_set(group=group, modules=modules, acting_user=facilitator)
         learners = [Learner.objects.get(pk=learner.pk) for learner in self.cohort_learners[name]]
         if name == MOVER[2]:
             learners.append(self.mover)

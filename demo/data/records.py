@@ -196,15 +196,14 @@ class _Builder:
 
     def create_group(self, name: str, centre_code: str, module_slugs: list[str], members) -> None:
         facilitator = self.facilitator_of(centre_code)
-        group = registry.group_create(
+        group = delivery.group_save(
             centre=self.centres[centre_code],
             name=name,
             facilitator=facilitator,
-            acting_user=facilitator,
+            modules=[curriculum_modules().get(slug=slug) for slug in module_slugs],
             language=URDU_TAUGHT_BY.get(facilitator.username),
+            acting_user=facilitator,
         )
-        modules = [curriculum_modules().get(slug=slug) for slug in module_slugs]
-        delivery.group_modules_set(group=group, modules=modules, acting_user=facilitator)
         for first_name, _sex in members:
             registry.membership_add(
                 group=group,
