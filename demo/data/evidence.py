@@ -420,7 +420,7 @@ class _Builder:
             sex=sex,
             joined_on=joined_on,
             birth_year=self.today.year - age if known_year else None,
-            age_band="" if known_year else ("5-9" if age < 10 else "10-14" if age < 15 else "15-19"),
+            age_band="" if known_year else Learner.AgeBand.for_age(age),
             guardian_consent_on=joined_on,
             child_assent_on=joined_on,
             acting_user=self.facilitator(centre_code),

@@ -76,6 +76,15 @@ class Learner(models.Model):
         FIFTEEN_TO_19 = "15-19", _("15 to 19")
         TWENTY_PLUS = "20-25", _("20 to 25")
 
+        @classmethod
+        def for_age(cls, age: int) -> str:
+            """The band an age in whole years falls in (the SQL twin is reports.indicators.base.age_band_at)."""
+            if age < 10:
+                return cls.UNDER_10.value
+            if age < 15:
+                return cls.TEN_TO_14.value
+            return cls.FIFTEEN_TO_19.value if age < 20 else cls.TWENTY_PLUS.value
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         COMPLETED = "completed", _("Completed")

@@ -128,8 +128,7 @@ def band_of(birth_year: int | None, age_band: str, day: datetime.date) -> str:
     """The same rule as `age_band_at`, for a learner already in memory."""
     if birth_year is None:
         return age_band
-    age = day.year - birth_year
-    return "5-9" if age < 10 else "10-14" if age < 15 else "15-19" if age < 20 else "20-25"
+    return Learner.AgeBand.for_age(day.year - birth_year)
 
 
 def tally(choices, values: dict[str, int | float | None], zero=0) -> list[Tally]:
