@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale, Site
 
 from home.models import UserLanguage
-from lms.middleware import PAGE_VIEW, SESSION_KEY, is_supported, remember_in_cookie
+from lms.middleware import PAGE_VIEW, SESSION_KEY, is_page, is_supported, remember_in_cookie
 
 
 def account_language(user) -> str | None:
@@ -67,7 +67,7 @@ def address_in(request: HttpRequest, path: str, code: str) -> str:
             match = resolve(address)
         except Resolver404:
             return path
-        if match.url_name != PAGE_VIEW:
+        if not is_page(match):
             return path
         site = Site.find_for_request(request)
         parts = [part for part in match.args[0].split("/") if part]

@@ -11,15 +11,20 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from wagtail.views import serve as wagtail_serve
 
 PAGE_VIEW = "wagtail_serve"
 
 
+def is_page(match) -> bool:
+    """True when a resolved address (a ResolverMatch) serves Wagtail's page tree, the only addresses with a
+    language prefix."""
+    return match is not None and match.url_name == PAGE_VIEW
+
+
 def serves_page(path: str) -> bool:
-    """True when the address is one of the Wagtail page tree's (the only addresses with a language prefix)."""
+    """True when the address is one of the Wagtail page tree's."""
     try:
-        return resolve(path).url_name == PAGE_VIEW
+        return is_page(resolve(path))
     except Resolver404:
         return False
 
@@ -84,7 +89,7 @@ class UserLanguageMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         """Switch to the account's language unless the view serves the Wagtail page tree."""
-        if view_func is wagtail_serve or not request.user.is_authenticated:
+        if is_page(request.resolver_match) or not request.user.is_authenticated:
             return None
         code = request.session.get(SESSION_KEY)
         if is_supported(code) and code != translation.get_language():
