@@ -8,3 +8,11 @@ class PeerEducatorsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "peer_educators"
+
+    def ready(self):
+        """Check that project photos are stored where nothing publishes them (lms.storage)."""
+        from django.core import checks
+
+        from lms.storage import check_private_root
+
+        checks.register(check_private_root)

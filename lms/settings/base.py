@@ -139,6 +139,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Private files (photos of social action projects): outside MEDIA_ROOT, never published by the web server
+# or WhiteNoise, served only by views that check who may see them (peer_educators.views.projects).
+LMS_PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+# The largest image accepted, in pixels (width x height), for project photos and Wagtail's image library
+# alike: checked from the file's header, before the image is decoded.
+LMS_MAX_IMAGE_PIXELS = 40_000_000
 # The indicator dashboard's figures are kept per period, centres, language and state of the records
 # (reports.indicators.cached_dashboard): every write is audited, so a new audit entry means new figures.
 # Each process keeps its own copy; the timeout only bounds changes made outside the site's own forms.
@@ -155,6 +161,7 @@ CACHES = {
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": {"BACKEND": "lms.storage.PrivateStorage"},  # in LMS_PRIVATE_MEDIA_ROOT
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -194,6 +201,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "txt", "mp3", "m4a", "og
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = LMS_MAX_IMAGE_PIXELS
+# Every upload to the image library is re-encoded without its metadata (EXIF, GPS, comments) and renamed.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.image_forms.CleanImageForm"
 # The curriculum in several languages: Wagtail's own localisation, one page tree per language, translated
 # with the "Translate" action (wagtail.contrib.simple_translation). Pages of the site's default
 # language have no prefix (/modules/...), the others do (/ur/modules/...): see lms/urls.py.

@@ -11,6 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A copy, so that lms.settings.base.STORAGES keeps production's hashed storage (the bench reads it).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lms-test-media-")
+LMS_PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="lms-test-private-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 5
 STATIC_ROOT = tempfile.mkdtemp(prefix="lms-test-static-")
