@@ -6,13 +6,16 @@ account with the Peer educators role, linked here.
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from learners.models import Centre, Learner
+from lms.storage import private_storage
 
 
 @register_setting(icon="user")
@@ -285,10 +288,20 @@ class ActivityLog(models.Model):
 
 
 class ActivityPhoto(models.Model):
-    """A photo of a project activity, uploaded only after confirming no child can be identified in it."""
+    """A photo of a project activity, uploaded only after confirming no child can be identified in it.
+
+    Kept in private storage (LMS_PRIVATE_MEDIA_ROOT), re-encoded as JPEG without metadata under random
+    names, in two sizes made at upload; only the project photo view, which checks who may see the project,
+    serves them.
+    """
+
+    SIZES = ("photo", "thumbnail")
 
     log = models.ForeignKey(ActivityLog, on_delete=models.CASCADE, related_name="photos")
-    image = models.ForeignKey("wagtailimages.Image", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("photo"), upload_to="activity-photos/", storage=private_storage, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to="activity-photos/", storage=private_storage, max_length=200)
+    thumbnail_width = models.PositiveSmallIntegerField(default=0)
+    thumbnail_height = models.PositiveSmallIntegerField(default=0)
     no_child_identifiable = models.BooleanField(_("no child can be identified in this photo"))
 
     class Meta:
@@ -298,4 +311,20 @@ class ActivityPhoto(models.Model):
         ]
 
     def __str__(self):
-        return f"photo {self.image_id} of {self.log_id}"
+        return f"photo {self.pk} of {self.log_id}"
+
+    def file_of(self, size: str):
+        """The stored file of one of SIZES."""
+        return self.thumbnail if size == "thumbnail" else self.file
+
+    def delete_files(self) -> None:
+        """Delete the photo's files from private storage (the record is the caller's business)."""
+        for field in (self.file, self.thumbnail):
+            if field.name:
+                field.storage.delete(field.name)
+
+
+@receiver(post_delete, sender=ActivityPhoto, dispatch_uid="peer_educators.activity_photo.delete_files")
+def _delete_photo_files(sender, instance: ActivityPhoto, **kwargs) -> None:
+    """A deleted photo's files go too, once the deletion is committed: nothing is kept that no page shows."""
+    transaction.on_commit(instance.delete_files)

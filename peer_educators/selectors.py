@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from courses import selectors as course_selectors
@@ -381,10 +380,12 @@ def project_team(project: Project) -> list[ProjectMember]:
     return list(ProjectMember.objects.filter(project=project).select_related("learner").order_by("learner__code"))
 
 
-def project_logs(project: Project, *, thumbnail: str) -> list[ActivityLog]:
-    """A project's activity log with its photos and their renditions of the `thumbnail` filter (three queries)."""
-    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=thumbnail)
-    photos = ActivityPhoto.objects.select_related("image").prefetch_related(
-        Prefetch("image__renditions", queryset=renditions)
-    )
+def project_logs(project: Project) -> list[ActivityLog]:
+    """A project's activity log with its photos (two queries)."""
+    photos = ActivityPhoto.objects.order_by("pk")
     return list(ActivityLog.objects.filter(project=project).prefetch_related(Prefetch("photos", queryset=photos)))
+
+
+def project_photo(project: Project, photo_id: int) -> ActivityPhoto | None:
+    """A photo of the project's activity log, or None (a photo of another project is not this project's)."""
+    return ActivityPhoto.objects.filter(log__project=project, pk=photo_id).first()

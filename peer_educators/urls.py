@@ -21,6 +21,7 @@ urlpatterns = [
     path("projects/", projects.project_list, name="project_list"),
     path("projects/new/", projects.project_propose, name="project_propose"),
     path("projects/<int:project_id>/", projects.project_detail, name="project_detail"),
+    path("projects/<int:project_id>/photos/<int:photo_id>/<slug:size>/", projects.project_photo, name="project_photo"),
     path("projects/<int:project_id>/approve/", projects.project_approve, name="project_approve"),
     path("projects/<int:project_id>/log/", projects.activity_log_add, name="project_log"),
     path("projects/<int:project_id>/plan/", projects.planned_activity_add, name="project_plan"),

@@ -2,12 +2,15 @@
 (centres, learners, groups, held sessions) built through the same services users call."""
 
 import datetime
+import io
 import itertools
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.text import slugify
+from PIL import Image as PillowImage
 
 from courses import selectors
 from courses.blocks import LessonStreamBlock
@@ -134,6 +137,13 @@ def published_curriculum(*, editor: User, reviewer: User) -> dict:
 # --- Centre records, built through the services ---
 
 _group_numbers = itertools.count(1)
+
+
+def photo_upload(name: str = "activity.jpg", size=(48, 32)) -> SimpleUploadedFile:
+    """A small JPEG photo, as a phone uploads it."""
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", size, (20, 120, 90)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def days_ago(days: int) -> datetime.date:

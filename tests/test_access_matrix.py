@@ -5,7 +5,8 @@ Two centres, A and B, each with two groups, three learners (two of them members 
 a session planned for today and a held one last week. Facilitator A works at A, facilitator B at B.
 Each centre also trains two learners in the peer-educator module: at A one of them is promoted (the
 matrix's peer educator, who leads A's first group and has changed their one-time password), at B one is
-nominated. Each centre has an approved social action project; the peer educator is on A's team.
+nominated. Each centre has an approved social action project with a photo in its activity log; the peer educator is on
+A's team.
 """
 
 import datetime
@@ -106,6 +107,7 @@ MATRIX = {
     "project_plan":     (LOGIN,   NO,      NO,       NO,       A,       A,      B,      NO,     AB),
     "project_complete": (LOGIN,   NO,      NO,       NO,       A,       A,      B,      NO,     AB),
     "project_abandon":  (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "project_photo":    (LOGIN,   NO,      NO,       NO,       A,       A,      B,      AB,     AB),
     # services, training and outcomes recorded on a learner
     "service_add":      (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     "training_add":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
@@ -168,6 +170,7 @@ OBJECT = {
     "project_plan": "project",
     "project_complete": "project",
     "project_abandon": "project",
+    "project_photo": "photo",
     "service_add": "learner",
     "training_add": "learner",
     "training_update": "training",
@@ -272,6 +275,7 @@ MISSING = {
     "training": 999_999,
     "service": 999_999,
     "community_group": 999_999,
+    "photo": 999_999,
 }
 ARGUMENT = {
     "group": "group_id",
@@ -380,6 +384,15 @@ def build_world() -> dict:
             acting_user=proposer,
         )
         pathway.project_approve(project=project, comment="Go ahead", acting_user=admin)
+        photo = pathway.activity_log_add(
+            project=project,
+            date=today,
+            description="Cleaned the tap",
+            reach={"children_male": 2},
+            photo=factories.photo_upload(),
+            no_child_identifiable=True,
+            acting_user=facilitator,
+        ).record.photos.get()
         service = evidence.service_record(
             learner=first, kind="counselling", date=today - datetime.timedelta(days=3), acting_user=facilitator
         )
@@ -399,6 +412,7 @@ def build_world() -> dict:
             "trainees": trainees,
             "peer_educator": peer,
             "project": project,
+            "photo": photo,
             "service": service,
             "training": enrolment,
             "community_group": community_group,
@@ -461,6 +475,8 @@ def url_kwargs(world, name: str, key: str | None) -> dict:
         return {"kind": "service", "record_id": objects["service"].pk}
     if kind == "community_group":
         return {"group_id": objects["community_group"].pk}
+    if kind == "photo":
+        return {"project_id": objects["project"].pk, "photo_id": objects["photo"].pk, "size": "thumbnail"}
     return {"session_id": objects["session"].pk}
 
 
@@ -471,6 +487,8 @@ def missing_kwargs(name: str) -> dict:
         return {"group_id": MISSING["group"], "membership_id": MISSING["membership"]}
     if kind == "service":
         return {"kind": "service", "record_id": MISSING["service"]}
+    if kind == "photo":
+        return {"project_id": MISSING["project"], "photo_id": MISSING["photo"], "size": "thumbnail"}
     return {ARGUMENT[kind]: MISSING[kind]}
 
 
@@ -620,7 +638,9 @@ def leaked(world, role: str, body: str) -> list[str]:
 
 
 def body_of(response) -> str:
-    """A page's text, or a streamed download's (CSV)."""
+    """A page's text, or a streamed download's (CSV); a photo has no text."""
+    if response["Content-Type"].startswith("image/"):
+        return ""
     if response.streaming:
         return b"".join(response.streaming_content).decode("utf-8-sig")
     return response.content.decode()

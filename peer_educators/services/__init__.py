@@ -10,20 +10,17 @@ from peer_educators.services.pathway import (
     peer_group_assign,
 )
 from peer_educators.services.projects import (
-    PHOTO_COLLECTION,
     activity_log_add,
     planned_activity_add,
     project_abandon,
     project_approve,
     project_complete,
-    project_photo_collection,
     project_propose,
     project_refusal,
     project_work_refusal,
 )
 
 __all__ = [
-    "PHOTO_COLLECTION",
     "RATINGS",
     "activity_log_add",
     "observation_record",
@@ -36,7 +33,6 @@ __all__ = [
     "project_abandon",
     "project_approve",
     "project_complete",
-    "project_photo_collection",
     "project_propose",
     "project_refusal",
     "project_work_refusal",

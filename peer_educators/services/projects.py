@@ -14,13 +14,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image as PillowImage
-from wagtail.images import get_image_model
-from wagtail.models import Collection
 
 from learners.models import Learner
 from learners.services import validate_not_future
-from lms import access, audit
+from lms import access, audit, images
 from lms.results import Done, Result
 from peer_educators.models import ActivityLog, ActivityPhoto, PlannedActivity, Project, ProjectMember
 from peer_educators.services.pathway import _only_facilitators
@@ -194,32 +191,22 @@ def project_abandon(*, project: Project, reason: str, acting_user: User) -> Resu
     return _transition(project, Project.Status.ABANDONED, acting_user=acting_user, abandoned_reason=reason.strip())
 
 
-PHOTO_COLLECTION = "Project photos"
+# The longest side of a project photo and of its thumbnail, in pixels: a phone's screen, and the project page.
+PHOTO_SIDES = {"photo": 1600, "thumbnail": 320}
 
 
-def project_photo_collection() -> Collection:
-    """The image collection for project photos: no role has permissions on it, so content editors never
-    see these photos in the admin's image library."""
-    root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=PHOTO_COLLECTION).first()
-    return existing or root.add_child(name=PHOTO_COLLECTION)
-
-
-def _check_photo(upload: UploadedFile) -> None:
+def _photo_files(upload: UploadedFile) -> list[images.Encoded]:
+    """The photo and its thumbnail re-encoded without metadata, or a refusal on the `photo` field: too large a
+    file, not an image, or too many pixels (checked before the image is decoded)."""
     limit = settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE
     if upload.size > limit:
         raise ValidationError(
             {"photo": _("The photo is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)}}
         )
     try:
-        with PillowImage.open(upload) as image:
-            image.verify()
-            kind = (image.format or "").lower()
-    except Exception as error:  # Pillow raises many kinds of error for a file that is not an image
-        raise ValidationError({"photo": _("This file is not an image.")}) from error
-    if kind not in {"jpeg", "png", "gif", "webp"}:
-        raise ValidationError({"photo": _("Upload a JPEG, PNG, GIF or WebP photo.")})
-    upload.seek(0)
+        return images.jpeg_sizes(upload, tuple(PHOTO_SIDES.values()))
+    except ValidationError as error:
+        raise ValidationError({"photo": error.messages}) from error
 
 
 @transaction.atomic
@@ -252,7 +239,7 @@ def activity_log_add(
     if photo is not None:
         if not no_child_identifiable:
             raise ValidationError({"no_child_identifiable": _("Confirm that no child can be identified in the photo.")})
-        _check_photo(photo)
+        photo_files = _photo_files(photo)
     log = ActivityLog(
         project=project,
         date=date,
@@ -262,18 +249,33 @@ def activity_log_add(
     )
     log.full_clean()
     log.save()
-    if photo is not None:
-        image = get_image_model()(
-            title=f"{project.title} {date.isoformat()}",
-            file=photo,
-            uploaded_by_user=acting_user,
-            collection=project_photo_collection(),
-        )
-        image.save()
-        ActivityPhoto.objects.create(log=log, image=image, no_child_identifiable=True)
     if project.status == Project.Status.APPROVED:
         project.status = Project.Status.IN_PROGRESS
         project.started_on = project.started_on or date
         project.save(update_fields=["status", "started_on"])
-    audit.record(project, "lms.project.log", user=acting_user, data={"date": date.isoformat(), "reach": dict(reach)})
+    stored = _photo_add(log, photo_files) if photo is not None else None
+    try:
+        data = {"date": date.isoformat(), "reach": dict(reach), "photo": stored is not None}
+        audit.record(project, "lms.project.log", user=acting_user, data=data)
+    except BaseException:
+        if stored is not None:
+            stored.delete_files()
+        raise
     return Result(log, Done.CREATED)
+
+
+def _photo_add(log: ActivityLog, files: list[images.Encoded]) -> ActivityPhoto:
+    """Store a photo and its thumbnail in private storage under random names, and their record."""
+    large, small = (encoded.as_file() for encoded in files)
+    photo = ActivityPhoto(
+        log=log, thumbnail_width=files[1].width, thumbnail_height=files[1].height, no_child_identifiable=True
+    )
+    photo.file.save(large.name, large, save=False)
+    photo.thumbnail.save(small.name, small, save=False)
+    try:
+        photo.full_clean()
+        photo.save()
+    except BaseException:
+        photo.delete_files()
+        raise
+    return photo

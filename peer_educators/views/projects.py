@@ -8,11 +8,11 @@ outside the user's scope answers 404. Programme managers read every project and 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from lms import access
 from lms.results import Done
@@ -28,11 +28,10 @@ from peer_educators.forms.projects import (
     ProjectFilterForm,
     ProjectProposeForm,
 )
-from peer_educators.models import ActivityLog, PeerEducator, Project
+from peer_educators.models import ActivityLog, ActivityPhoto, PeerEducator, Project
 
 PAGE_SIZE = 50
 APPROVED = Project.Status.APPROVED
-THUMBNAIL = "max-320x320"
 METHODS = ["GET", "HEAD", "POST"]
 
 
@@ -116,7 +115,7 @@ def project_detail(request, project_id: int):
         access.projects_visible_to(user).select_related("centre", "proposed_by", "approved_by"), pk=project_id
     )
     team = selectors.project_team(project)
-    logs = selectors.project_logs(project, thumbnail=THUMBNAIL)
+    logs = selectors.project_logs(project)
     manages = _in_scope(access.projects_managed_by, user, project)
     works = _in_scope(access.projects_worked_on_by, user, project)
     approval_refusal = services.project_refusal(project, APPROVED, user=user)
@@ -133,6 +132,27 @@ def project_detail(request, project_id: int):
         "can_abandon": manages and project.can_become(Project.Status.ABANDONED),
     }
     return render(request, "peer_educators/project_detail.html", context)
+
+
+@login_required
+@require_safe
+def project_photo(request, project_id: int, photo_id: int, size: str):
+    """A photo of a project's activity log (`photo` or `thumbnail`), for those who may see the project: its
+    file lives in private storage, which nothing else serves, and no browser or proxy keeps a copy."""
+    project = get_object_or_404(access.projects_visible_to(request.user), pk=project_id)
+    photo = selectors.project_photo(project, photo_id)
+    if photo is None or size not in ActivityPhoto.SIZES:
+        raise Http404
+    stored = photo.file_of(size)
+    try:
+        file = stored.storage.open(stored.name, "rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(file, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
 
 
 def _log_entry(log: ActivityLog) -> dict:

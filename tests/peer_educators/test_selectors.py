@@ -199,6 +199,6 @@ def test_a_projects_team_is_by_code_and_its_log_comes_with_photos(world):
     assert [m.learner for m in selectors.project_team(made)] == sorted(
         [world["ali"], world["bilal"]], key=lambda learner: learner.code
     )
-    [log] = selectors.project_logs(made, thumbnail="max-320x320")
+    [log] = selectors.project_logs(made)
     assert log.people_reached == 4
     assert list(log.photos.all()) == []
