@@ -231,3 +231,19 @@ def test_restore_refuses_an_uploads_folder_that_holds_files(media, tmp_path, mon
     with pytest.raises(CommandError, match="already holds files"):
         call_command("restore", str(archive))
     assert (media / "images" / "kept.png").read_bytes() == b"not ours to replace"
+
+
+def test_backups_are_command_only():
+    """No page of the site (the admin included) offers a backup or a restore: only manage.py does."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from routes(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                yield route, pattern.name or ""
+
+    found = [(r, n) for r, n in routes(get_resolver().url_patterns) if "backup" in r + n or "restore" in r + n]
+    assert found == []
