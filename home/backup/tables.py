@@ -57,7 +57,21 @@ def _value(field: models.Field, obj: models.Model):
 
 
 def dump_database(target: Path, *, using: str = "default") -> dict[str, int]:
-    """Write every backed-up table to a gzipped JSON-lines file; return the number of rows of each table."""
+    """Write every backed-up table to a gzipped JSON-lines file; return the number of rows of each table.
+
+    All tables are read in one transaction, so that the site may keep running: on PostgreSQL it sees one
+    snapshot (repeatable read), on SQLite writers wait until it ends.
+    """
+    connection = connections[using]
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic(using=using):
+        if snapshot:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        return _dump(target, using)
+
+
+def _dump(target: Path, using: str) -> dict[str, int]:
     counts = {}
     with gzip.open(target, "wt", encoding="utf-8", compresslevel=6) as out:
         for model in backed_up_models(using):
@@ -110,7 +124,9 @@ def load_database(source: Path, *, expected: dict[str, int], using: str = "defau
     counts = {}
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
-            for sql in connection.ops.sql_flush(no_style(), list(known), allow_cascade=False):
+            # The search index goes too (it points at content types; restore rebuilds it afterwards).
+            derived = [t for t in connection.introspection.table_names(cursor) if t == "wagtailsearch_indexentry"]
+            for sql in connection.ops.sql_flush(no_style(), [*known, *derived], allow_cascade=False):
                 cursor.execute(sql)
             for header, rows in _sections(source):
                 model = known[header["table"]]
