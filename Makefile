@@ -11,6 +11,11 @@ PYTHON3 ?= $(shell for p in python3 python3.11 python3.12 python3.13 python3.14;
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+# The application code bandit reads (`make test`), without its migrations.
+APPS := lms home learners courses peer_educators reports demo
+BANDIT_SKIP_DIRS := $(shell echo $(addsuffix /migrations,$(APPS)) | tr ' ' ',')
+# Only for `check --deploy` on the production settings in `make test`: long and random-looking, used nowhere else.
+DEPLOY_CHECK_KEY := deploy-check-only-7hQ2vX9kLm4Rt8Wz1Np6Yc3Bf5Gd0Js2Ue7Ka9Xo4Vi
 
 .PHONY: help run test bench lint format messages clean
 
@@ -45,6 +50,9 @@ test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit -q -c pyproject.toml -r $(APPS) -x $(BANDIT_SKIP_DIRS) -ll
+	DJANGO_SETTINGS_MODULE=lms.settings.production DJANGO_SECRET_KEY="$(DEPLOY_CHECK_KEY)" \
+		DJANGO_ALLOWED_HOSTS=lms.example.org $(PY) manage.py check --deploy --fail-level WARNING
 	@test -x "$(CHROMIUM)" || echo "Chromium is not installed at $(CHROMIUM): browser tests will be SKIPPED (apt-get install -y chromium)."
 	@command -v xgettext >/dev/null || echo "GNU gettext is not installed: the catalogue extraction check will be SKIPPED (apt-get install -y gettext)."
 	$(VENV)/bin/pytest -m "not browser"

@@ -25,6 +25,8 @@ ACTIONS = {
     "lms.community.update": (_("Change community group"), _("Changed community group")),
     "lms.community.meeting": (_("Record community meeting"), _("Recorded community meeting")),
     "lms.community.event": (_("Record sensitisation event"), _("Recorded sensitisation event")),
+    # reports.retention: a learner's identifying details removed after the retention period
+    "lms.learner.anonymise": (_("Anonymise learner"), _("Anonymised learner")),
 }
 
 

@@ -129,6 +129,14 @@ def learners_managed_by(user: User | AnonymousUser) -> QuerySet:
     return Learner.objects.filter(centre__in=centres_managed_by(user))
 
 
+def learners_administered_by(user: User | AnonymousUser) -> QuerySet:
+    """Learners whose whole file the user may export (a guardian's request) or anonymise (retention):
+    administrators only, and every such action is logged."""
+    from learners.models import Learner
+
+    return Learner.objects.all() if is_admin(user) else Learner.objects.none()
+
+
 def groups_visible_to(user: User | AnonymousUser) -> QuerySet:
     """Groups the user may read: those of their centres, or those they lead as a peer educator."""
     from learners.models import Group

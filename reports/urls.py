@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from reports.views import dashboard, exports
+from reports.views import dashboard, exports, subject_access
 
 urlpatterns = [
     path("reports/", dashboard.indicator_dashboard, name="indicator_dashboard"),
     path("reports/summary/", dashboard.donor_summary, name="donor_summary"),
     path("reports/export/<str:fmt>/", exports.dashboard_export, name="dashboard_export"),
     path("reports/records/<slug:key>/", dashboard.indicator_records, name="indicator_records"),
+    path("reports/learners/<str:code>/file/", subject_access.learner_data_export, name="learner_data_export"),
     path(
         "reports/records/<slug:key>/export/<str:fmt>/",
         exports.indicator_records_export,

@@ -129,6 +129,8 @@ MATRIX = {
     "indicator_records": (LOGIN,  NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "dashboard_export": (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "indicator_records_export": (LOGIN, NO, NO,      NO,       NO,      OK,     OK,     OK,     OK),
+    # a guardian's request: everything held about one child, administrators only (backups are command-only)
+    "learner_data_export": (LOGIN, NO,     NO,       NO,       NO,      NO,     NO,     NO,     AB),
 }  # fmt: skip
 
 # The object each URL is about (None: a page without an object).
@@ -189,6 +191,7 @@ OBJECT = {
     "indicator_records": None,
     "dashboard_export": None,
     "indicator_records_export": None,
+    "learner_data_export": "learner",
 }
 # Arguments of pages without an object (the same for every centre: the scope comes from the user).
 FIXED_KWARGS = {

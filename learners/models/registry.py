@@ -108,6 +108,9 @@ class Learner(models.Model):
     child_assent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when the retention period after the learner left has passed and their identifying details were
+    # removed (reports.retention): the code and the dated records stay, so past figures do not change.
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

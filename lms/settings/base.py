@@ -158,6 +158,10 @@ CACHES = {
     },
 }
 
+# Retention: `manage.py anonymise_leavers` removes the identifying details of learners who left more than
+# this many years ago (their code and dated records stay, so past figures do not change).
+LMS_RETENTION_YEARS = int(os.environ.get("LMS_RETENTION_YEARS", "5"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
