@@ -22,7 +22,7 @@ DEPLOY_CHECK_KEY := deploy-check-only-7hQ2vX9kLm4Rt8Wz1Np6Yc3Bf5Gd0Js2Ue7Ka9Xo4V
 help:
 	@echo "make run    create .venv, install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test   install test tools and run lint, checks and the whole test suite"
-	@echo "make bench  build a large data set in its own database and print timings"
+	@echo "make bench  build a large data set in its own database and print timings, then fuzz the forms at length"
 	@echo "make format apply ruff's fixes and formatting"
 	@echo "make messages  extract new strings into locale/ur/LC_MESSAGES/django.po and compile it (needs GNU gettext)"
 
@@ -62,10 +62,12 @@ test: $(VENV)/.installed-dev
 
 # Its own database: a fresh SQLite file in bench/ unless DATABASE_URL is already set (its name must
 # contain "bench", since it is wiped). Options go in BENCH_ARGS, for example BENCH_ARGS="--scale 0.1".
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-dev
 	@mkdir -p bench
 	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/bench/bench.sqlite3}" \
 		DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py bench $(BENCH_ARGS)
+	@# The fuzz tests with many examples each (CI runs a few): random input into the staff forms and reports.
+	HYPOTHESIS_PROFILE=bench $(VENV)/bin/pytest -q tests/test_fuzz_forms.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -8,6 +8,9 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+# The most questions a quiz may have: a quiz result is out of at most this many (courses.models.QuizResult).
+MAX_QUIZ_QUESTIONS = 20
+
 # Rich text stays simple so lessons print and read well on a small phone.
 TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 
@@ -213,7 +216,7 @@ class QuizBlock(blocks.StructBlock):
     """The lesson's quiz, asked before the lesson (pre-test) and after it (post-test)."""
 
     title = blocks.CharBlock(label=_("Title"), max_length=120, default=_("Quiz"))
-    questions = blocks.ListBlock(QuestionBlock(), label=_("Questions"), min_num=1, max_num=20)
+    questions = blocks.ListBlock(QuestionBlock(), label=_("Questions"), min_num=1, max_num=MAX_QUIZ_QUESTIONS)
 
     class Meta:
         icon = "tasks"

@@ -318,10 +318,11 @@ def quiz_results_refusal(session: Session, maximum: int) -> str | None:
 
 @transaction.atomic
 def quiz_results_record(*, session: Session, scores: Mapping[int, Mapping[str, int | None]], acting_user: User) -> int:
-    """Record pre- and post-test scores for a session's learners; a blank score removes an earlier one.
+    """Record pre- and post-test scores for a session's learners; a score given as None removes an earlier one.
 
-    `scores` maps learner id to {"pre": score or None, "post": score or None}. Scores are out of the
-    number of questions in the lesson's quiz. Returns how many results changed.
+    `scores` maps learner id to {"pre": score or None, "post": score or None}; a learner or a test left out is
+    left as it is (never cleared). Scores are out of the number of questions in the lesson's quiz. Returns how
+    many results changed.
     """
     access.require_in(acting_user, access.sessions_runnable_by, session)
     session = Session.objects.select_for_update(of=("self",)).select_related("lesson", "group").get(pk=session.pk)
@@ -342,7 +343,9 @@ def quiz_results_record(*, session: Session, scores: Mapping[int, Mapping[str, i
     changed = {}
     for learner_id, row in scores.items():
         for kind in QuizResult.Kind.values:
-            value = row.get(kind)
+            if kind not in row:
+                continue  # not given: unchanged
+            value = row[kind]
             current = existing.get((int(learner_id), kind))
             if value is None:
                 if current is not None:

@@ -17,6 +17,18 @@ def current_members(group: Group) -> list[Membership]:
     return list(Membership.objects.filter(group=group).current().select_related("learner").order_by("learner__code"))
 
 
+def likely_duplicates(*, centre, first_name: str, birth_year: int | None, age_band: str = "") -> QuerySet:
+    """Learners of the centre who may be the same child as one about to be registered: the same first name (in
+    any case, spaces around it ignored) and the same birth year, or, when no birth year is given, the same age
+    band and no birth year either. By code."""
+    learners = Learner.objects.filter(centre=centre, first_name__iexact=first_name.strip())
+    if birth_year is not None:
+        learners = learners.filter(birth_year=birth_year)
+    else:
+        learners = learners.filter(birth_year__isnull=True, age_band=age_band)
+    return learners.order_by("code")
+
+
 def membership_candidates(group: Group) -> QuerySet:
     """Active learners of the group's centre who are not current members of it, for adding to the group."""
     current = Membership.objects.filter(group=group).current().values("learner_id")

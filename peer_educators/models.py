@@ -16,6 +16,10 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from learners.models import Centre, Learner
 from lms.storage import private_storage
+from lms.validators import MAX_PEOPLE, count_constraints, validate_name, validate_plausible_date
+
+PLAUSIBLE = [validate_plausible_date]
+PEOPLE = [MaxValueValidator(MAX_PEOPLE)]
 
 
 @register_setting(icon="user")
@@ -122,7 +126,7 @@ class Observation(models.Model):
     session = models.ForeignKey(
         "courses.Session", on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
     )
-    observed_on = models.DateField(_("date"))
+    observed_on = models.DateField(_("date"), validators=PLAUSIBLE)
     observer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     preparation = models.PositiveSmallIntegerField(_("preparation"), validators=RATING)
     participation = models.PositiveSmallIntegerField(_("participation"), validators=RATING)
@@ -169,7 +173,7 @@ class Project(models.Model):
     }
 
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="projects", verbose_name=_("centre"))
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, validators=[validate_name])
     problem = models.TextField(_("community problem"), max_length=1000)
     goal = models.TextField(_("goal"), max_length=1000)
     place = models.CharField(
@@ -241,7 +245,7 @@ class PlannedActivity(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="planned_activities")
     title = models.CharField(_("activity"), max_length=200)
-    target_date = models.DateField(_("target date"))
+    target_date = models.DateField(_("target date"), validators=PLAUSIBLE)
 
     class Meta:
         ordering = ["target_date", "id"]
@@ -252,24 +256,28 @@ class PlannedActivity(models.Model):
         return self.title
 
 
+# The counts of people an activity reached, by kind and sex.
+REACH_FIELDS = [
+    f"{kind}_{sex}" for kind in ("children", "parents", "community", "officials") for sex in ("male", "female")
+]
+
+
 class ActivityLog(models.Model):
     """What the team did on a day, and how many people it reached, by kind and sex."""
 
-    REACH_FIELDS = [
-        f"{kind}_{sex}" for kind in ("children", "parents", "community", "officials") for sex in ("male", "female")
-    ]
+    REACH_FIELDS = REACH_FIELDS
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activity_logs")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=PLAUSIBLE)
     description = models.TextField(_("what was done"), max_length=2000)
-    children_male = models.PositiveIntegerField(_("boys reached"), default=0)
-    children_female = models.PositiveIntegerField(_("girls reached"), default=0)
-    parents_male = models.PositiveIntegerField(_("fathers and male carers reached"), default=0)
-    parents_female = models.PositiveIntegerField(_("mothers and female carers reached"), default=0)
-    community_male = models.PositiveIntegerField(_("men of the community reached"), default=0)
-    community_female = models.PositiveIntegerField(_("women of the community reached"), default=0)
-    officials_male = models.PositiveIntegerField(_("male officials reached"), default=0)
-    officials_female = models.PositiveIntegerField(_("female officials reached"), default=0)
+    children_male = models.PositiveIntegerField(_("boys reached"), default=0, validators=PEOPLE)
+    children_female = models.PositiveIntegerField(_("girls reached"), default=0, validators=PEOPLE)
+    parents_male = models.PositiveIntegerField(_("fathers and male carers reached"), default=0, validators=PEOPLE)
+    parents_female = models.PositiveIntegerField(_("mothers and female carers reached"), default=0, validators=PEOPLE)
+    community_male = models.PositiveIntegerField(_("men of the community reached"), default=0, validators=PEOPLE)
+    community_female = models.PositiveIntegerField(_("women of the community reached"), default=0, validators=PEOPLE)
+    officials_male = models.PositiveIntegerField(_("male officials reached"), default=0, validators=PEOPLE)
+    officials_female = models.PositiveIntegerField(_("female officials reached"), default=0, validators=PEOPLE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -277,6 +285,7 @@ class ActivityLog(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = _("activity log entry")
         verbose_name_plural = _("activity log")
+        constraints = count_constraints(MAX_PEOPLE, *REACH_FIELDS)
 
     def __str__(self):
         return f"{self.project_id} {self.date}"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms import access
-from lms.forms import date_field
+from lms.forms import IdMultipleChoiceField, date_field
 from reports.indicators import Scope
 
 MAX_MONTHS = 60
@@ -47,7 +47,7 @@ class ScopeForm(forms.Form):
 
     start = date_field(_("From"), required=False)
     end = date_field(_("To"), required=False)
-    centre = forms.ModelMultipleChoiceField(
+    centre = IdMultipleChoiceField(
         label=_("Centres"),
         queryset=None,
         required=False,

@@ -6,11 +6,22 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+# Fuzz tests (Hypothesis): a few examples each in CI and by default, keeping them under a minute in all;
+# `make bench` runs them with many more (HYPOTHESIS_PROFILE=bench).
+FUZZ_CHECKS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.differing_executors]
+hypothesis_settings.register_profile(
+    "ci", max_examples=25, deadline=None, suppress_health_check=FUZZ_CHECKS, derandomize=True, database=None
+)
+hypothesis_settings.register_profile("bench", max_examples=500, deadline=None, suppress_health_check=FUZZ_CHECKS)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -12,10 +12,10 @@ from courses import services as course_services
 from courses.models import LessonPage, ModulePage, Session, curriculum_lessons, curriculum_modules
 from learners.models import Centre, Group
 from lms import access, roles
-from lms.forms import ServiceForm
+from lms.forms import IdChoiceField, IdMultipleChoiceField, ServiceForm, date_field
 
 
-class FacilitatorChoiceField(forms.ModelChoiceField):
+class FacilitatorChoiceField(IdChoiceField):
     """A choice of staff shown by their full name (or username when they have none)."""
 
     def label_from_instance(self, obj):
@@ -25,14 +25,14 @@ class FacilitatorChoiceField(forms.ModelChoiceField):
 class GroupForm(ServiceForm):
     """Create or edit a group: its centre (when new), name, facilitator, the modules it follows."""
 
-    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    centre = IdChoiceField(label=_("Centre"), queryset=Centre.objects.none())
     name = forms.CharField(label=_("Name"), max_length=80)
     facilitator = FacilitatorChoiceField(
         label=_("Facilitator"),
         queryset=User.objects.none(),
         help_text=_("A facilitator assigned to the group's centre."),
     )
-    modules = forms.ModelMultipleChoiceField(
+    modules = IdMultipleChoiceField(
         label=_("Modules the group follows"),
         queryset=ModulePage.objects.none(),
         required=False,
@@ -87,8 +87,8 @@ class GroupForm(ServiceForm):
 class LessonPlanForm(ServiceForm):
     """Plan one session: a lesson of the group's modules on a date."""
 
-    lesson = forms.ModelChoiceField(label=_("Lesson"), queryset=curriculum_lessons())
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    lesson = IdChoiceField(label=_("Lesson"), queryset=curriculum_lessons())
+    date = date_field(_("Date"))
 
     def __init__(self, *args, group: Group, modules: list[tuple[ModulePage, list[LessonPage]]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,10 +118,19 @@ class LessonPlanForm(ServiceForm):
 class ModulePlanForm(ServiceForm):
     """Plan a whole module: one session per lesson, every few days from a first date."""
 
-    module = forms.ModelChoiceField(label=_("Module"), queryset=ModulePage.objects.none())
-    first_date = forms.DateField(label=_("First session on"), widget=forms.DateInput(attrs={"type": "date"}))
+    module = IdChoiceField(label=_("Module"), queryset=ModulePage.objects.none())
+    first_date = date_field(_("First session on"))
     every_days = forms.IntegerField(
-        label=_("Every how many days"), initial=7, help_text=_("7 for a weekly session."), widget=forms.NumberInput
+        label=_("Every how many days"),
+        initial=7,
+        min_value=1,
+        max_value=31,
+        help_text=_("7 for a weekly session."),
+        widget=forms.NumberInput,
+        error_messages={
+            "min_value": _("Choose between 1 and 31 days between sessions."),
+            "max_value": _("Choose between 1 and 31 days between sessions."),
+        },
     )
 
     error_fields = {"date": "first_date"}

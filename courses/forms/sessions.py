@@ -11,7 +11,8 @@ from learners.models import Learner
 from lms.forms import ServiceForm
 from lms.results import Result
 
-STATUS_FIELD = re.compile(r"^status_(\d+)$")
+# A learner id has at most 19 digits (lms.validators.MAX_ID); a longer one names nobody and is ignored.
+STATUS_FIELD = re.compile(r"^status_(\d{1,19})$")
 
 
 class AttendanceForm(ServiceForm):
@@ -66,7 +67,8 @@ class AttendanceForm(ServiceForm):
 
 
 class ScoresForm(ServiceForm):
-    """Pre- and post-test scores for each member of a session's group; blank means no score."""
+    """Pre- and post-test scores for each member of a session's group. A box posted blank removes that score; a
+    box not posted at all (a stale or partial form) leaves the score as it is."""
 
     def __init__(self, *args, members: list[Learner], maximum: int, existing: list[QuizResult], **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,11 +103,17 @@ class ScoresForm(ServiceForm):
         ]
 
     def scores(self) -> dict[int, dict[str, int | None]]:
-        """The cleaned scores, by learner id."""
-        return {
-            learner.pk: {kind: self.cleaned_data.get(f"{kind}_{learner.pk}") for kind in QuizResult.Kind.values}
-            for learner in self.members
-        }
+        """The cleaned scores of the boxes posted, by learner id (a learner with no box posted is left out)."""
+        scores = {}
+        for learner in self.members:
+            row = {
+                kind: self.cleaned_data.get(f"{kind}_{learner.pk}")
+                for kind in QuizResult.Kind.values
+                if f"{kind}_{learner.pk}" in self.data
+            }
+            if row:
+                scores[learner.pk] = row
+        return scores
 
     def submit(self, *, session: Session, acting_user) -> int | None:
         """Record the scores; returns how many changed, or None when refused (the reason is on the form)."""

@@ -5,11 +5,16 @@ nothing is copied, so nothing drifts.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from courses.blocks import MAX_QUIZ_QUESTIONS
 from learners.models import Group, Learner
+from lms.validators import validate_plausible_date
+
+PLAUSIBLE = [validate_plausible_date]
 
 
 class GroupModule(models.Model):
@@ -39,7 +44,7 @@ class Session(models.Model):
     lesson = models.ForeignKey(
         "courses.LessonPage", on_delete=models.PROTECT, related_name="sessions", verbose_name=_("lesson")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=PLAUSIBLE)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     delivered_by = models.ForeignKey(
@@ -127,8 +132,10 @@ class QuizResult(models.Model):
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="quiz_results")
     lesson = models.ForeignKey("courses.LessonPage", on_delete=models.PROTECT, related_name="quiz_results")
     kind = models.CharField(_("test"), max_length=4, choices=Kind.choices)
-    score = models.PositiveSmallIntegerField(_("score"))
-    max_score = models.PositiveSmallIntegerField(_("out of"))
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(MAX_QUIZ_QUESTIONS)])
+    max_score = models.PositiveSmallIntegerField(
+        _("out of"), validators=[MinValueValidator(1), MaxValueValidator(MAX_QUIZ_QUESTIONS)]
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 
@@ -138,6 +145,9 @@ class QuizResult(models.Model):
             models.UniqueConstraint(fields=["session", "learner", "kind"], name="one_result_per_session_test"),
             models.CheckConstraint(condition=Q(score__lte=F("max_score")), name="score_within_maximum"),
             models.CheckConstraint(condition=Q(max_score__gt=0), name="quiz_has_questions"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, max_score__lte=MAX_QUIZ_QUESTIONS), name="score_within_quiz_bounds"
+            ),
         ]
         indexes = [models.Index(fields=["learner", "lesson", "kind"])]
 

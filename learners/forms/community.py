@@ -12,23 +12,11 @@ from learners import services
 from learners.models import Centre, CommunityGroup, CommunityMeeting, Learner, SensitisationEvent
 from learners.services.community import GROUP_FIELDS
 from lms import access
-from lms.forms import ServiceForm, date_field, with_blank
+from lms.forms import IdChoiceField, IdMultipleChoiceField, ServiceForm, count_field, date_field, with_blank
 from lms.results import Result
+from lms.validators import MAX_COMMITTEE_MEMBERS, MAX_PEOPLE
 
-NEGATIVE_COUNT = _("A count cannot be negative.")
 TOPICS_ROWS = {"rows": 3}
-
-
-def count_field(label, *, required: bool = False) -> forms.IntegerField:
-    """A count of people: a whole number, zero or more (blank is 0 unless required)."""
-    return forms.IntegerField(
-        label=label,
-        required=required,
-        min_value=0,
-        initial=None if required else 0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
-        error_messages={"min_value": NEGATIVE_COUNT, "invalid": _("Write a whole number.")},
-    )
 
 
 def _only_one(centres) -> int | None:
@@ -37,7 +25,7 @@ def _only_one(centres) -> int | None:
     return only[0].pk if len(only) == 1 else None
 
 
-class LearnerLabelChoiceField(forms.ModelMultipleChoiceField):
+class LearnerLabelChoiceField(IdMultipleChoiceField):
     """Learners shown by code and first name, the only things the registry knows about them."""
 
     def label_from_instance(self, obj):
@@ -47,12 +35,12 @@ class LearnerLabelChoiceField(forms.ModelMultipleChoiceField):
 class CommunityGroupForm(ServiceForm):
     """Record or change a PCC or child association: kind, name, formation date, members by sex, learner members."""
 
-    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    centre = IdChoiceField(label=_("Centre"), queryset=Centre.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=with_blank(CommunityGroup.Kind.choices, _("Choose")))
     name = forms.CharField(label=_("Name"), max_length=120)
     formed_on = date_field(_("Formed on"), required=False, initial=None)
-    members_male = count_field(_("Male members"))
-    members_female = count_field(_("Female members"))
+    members_male = count_field(_("Male members"), maximum=MAX_COMMITTEE_MEMBERS)
+    members_female = count_field(_("Female members"), maximum=MAX_COMMITTEE_MEMBERS)
     learner_members = LearnerLabelChoiceField(
         label=_("Learner members"),
         queryset=Learner.objects.none(),
@@ -108,7 +96,7 @@ class CommunityMeetingForm(ServiceForm):
         widget=forms.Textarea(attrs=TOPICS_ROWS),
         help_text=_("One per line, for example: child rights."),
     )
-    attendance = count_field(_("People who came"), required=True)
+    attendance = count_field(_("People who came"), maximum=MAX_PEOPLE, required=True)
 
     def __init__(self, *args, group: CommunityGroup, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,13 +113,13 @@ class CommunityMeetingForm(ServiceForm):
 class SensitisationEventForm(ServiceForm):
     """Record an awareness session for parents, elders, police, teachers, religious leaders or others."""
 
-    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    centre = IdChoiceField(label=_("Centre"), queryset=Centre.objects.none())
     date = date_field(_("Date"))
     audience = forms.ChoiceField(
         label=_("Audience"), choices=with_blank(SensitisationEvent.Audience.choices, _("Choose"))
     )
-    participants_male = count_field(_("Male participants"))
-    participants_female = count_field(_("Female participants"))
+    participants_male = count_field(_("Male participants"), maximum=MAX_PEOPLE)
+    participants_female = count_field(_("Female participants"), maximum=MAX_PEOPLE)
     topics = forms.CharField(
         label=_("Topics"),
         max_length=1000,

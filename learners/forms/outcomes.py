@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from learners import services
 from learners.models import Centre, JobPlacement, Learner, ServiceRecord, Trade, TrainingEnrolment
 from learners.services.outcomes import TRAINING_FIELDS
-from lms.forms import ServiceForm, date_field, with_blank
+from lms.forms import IdChoiceField, ServiceForm, date_field, with_blank
 
 
 def active_trades():
@@ -55,7 +55,7 @@ class TrainingEnrolForm(LearnerServiceForm):
 
     service = staticmethod(services.training_enrol)
 
-    trade = forms.ModelChoiceField(label=_("Trade"), queryset=Trade.objects.none(), empty_label=_("Choose"))
+    trade = IdChoiceField(label=_("Trade"), queryset=Trade.objects.none(), empty_label=_("Choose"))
     enrolled_on = date_field(_("Enrolled on"))
 
     def __init__(self, *args, **kwargs):
@@ -94,7 +94,7 @@ class PlacementForm(LearnerServiceForm):
 
     placed_on = date_field(_("Placed on"))
     kind = forms.ChoiceField(label=_("Kind of work"), choices=with_blank(JobPlacement.Kind.choices, _("Choose")))
-    trade = forms.ModelChoiceField(
+    trade = IdChoiceField(
         label=_("Trade"), queryset=Trade.objects.none(), required=False, empty_label=_("Not one of the trades")
     )
     sector = forms.CharField(
@@ -127,7 +127,7 @@ class LearnerTransferForm(LearnerServiceForm):
 
     service = staticmethod(services.learner_transfer)
 
-    to_centre = forms.ModelChoiceField(label=_("To centre"), queryset=Centre.objects.none(), empty_label=_("Choose"))
+    to_centre = IdChoiceField(label=_("To centre"), queryset=Centre.objects.none(), empty_label=_("Choose"))
     moved_on = date_field(_("Moved on"))
     error_fields = {"left_on": "moved_on"}
 

@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from learners import selectors, services
 from learners.models import Centre, Group, Learner, Membership
 from lms import access
-from lms.forms import ServiceForm, date_field, with_blank
+from lms.forms import IdChoiceField, IdMultipleChoiceField, ServiceForm, date_field, with_blank
+from lms.validators import EARLIEST_BIRTH_YEAR
 
 
 class LearnerFilterForm(forms.Form):
     """Narrow the learner list by centre, status, or words in the code or first name."""
 
-    centre = forms.ModelChoiceField(
+    centre = IdChoiceField(
         label=_("Centre"), queryset=Centre.objects.none(), required=False, empty_label=_("All centres")
     )
     status = forms.ChoiceField(
@@ -50,6 +51,8 @@ class LearnerDetailsForm(ServiceForm):
     birth_year = forms.IntegerField(
         label=_("Birth year"),
         required=False,
+        min_value=EARLIEST_BIRTH_YEAR,
+        max_value=9999,
         help_text=_("If the birth year is not known, choose an age band."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
@@ -75,9 +78,15 @@ class LearnerDetailsForm(ServiceForm):
 
 
 class LearnerRegisterForm(LearnerDetailsForm):
-    """Register a learner at one of the centres the user manages."""
+    """Register a learner at one of the centres the user manages; when the centre already has a learner with
+    the same first name and birth year, list them and register only once "This is a different child" is ticked."""
 
-    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    centre = IdChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    different_child = forms.BooleanField(
+        label=_("This is a different child"),
+        required=False,
+        help_text=_("Tick only when you have checked that the learners listed above are someone else."),
+    )
     field_order = ["centre"]
 
     def __init__(self, *args, user, **kwargs):
@@ -87,6 +96,33 @@ class LearnerRegisterForm(LearnerDetailsForm):
         only = list(centres[:2])
         if len(only) == 1:
             self.fields["centre"].initial = only[0].pk
+        self.duplicates: list[Learner] = []
+
+    def clean(self):
+        """Hold the registration back, listing their codes, when the centre may already have this child."""
+        cleaned = super().clean()
+        if self.errors or not cleaned.get("centre") or not cleaned.get("first_name"):
+            return cleaned
+        self.duplicates = list(
+            selectors.likely_duplicates(
+                centre=cleaned["centre"],
+                first_name=cleaned["first_name"],
+                birth_year=cleaned.get("birth_year"),
+                age_band=cleaned.get("age_band") or "",
+            )
+        )
+        if self.duplicates and not cleaned.get("different_child"):
+            codes = ", ".join(learner.code for learner in self.duplicates)
+            raise forms.ValidationError(
+                _(
+                    "This centre already has a learner with this first name and the same birth year or age band: "
+                    "%(codes)s. Open their record to check; if this is a different child, tick the box below and "
+                    "register again."
+                ),
+                code="likely_duplicate",
+                params={"codes": codes},
+            )
+        return cleaned
 
     def submit(self, *, acting_user) -> Learner | None:
         """Register the learner; None (with errors on the form) when the service refuses."""
@@ -119,8 +155,8 @@ class LearnerEditForm(LearnerDetailsForm):
 class LearnerMoveForm(ServiceForm):
     """Move a learner from one of their current groups to another active group of the centre."""
 
-    from_group = forms.ModelChoiceField(label=_("From group"), queryset=Group.objects.none())
-    to_group = forms.ModelChoiceField(label=_("To group"), queryset=Group.objects.none())
+    from_group = IdChoiceField(label=_("From group"), queryset=Group.objects.none())
+    to_group = IdChoiceField(label=_("To group"), queryset=Group.objects.none())
     on = date_field(_("On"))
     error_fields = {"left_on": "on", "joined_on": "on"}
 
@@ -150,7 +186,7 @@ class LearnerMoveForm(ServiceForm):
 class MembersAddForm(ServiceForm):
     """Add several learners of the group's centre to a group from one date, all or none."""
 
-    learners = forms.ModelMultipleChoiceField(
+    learners = IdMultipleChoiceField(
         label=_("Learners"), queryset=Learner.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     joined_on = date_field(_("Joined on"))

@@ -2,20 +2,16 @@
 their meetings, and sensitisation events for other stakeholders. Counted, never named: members
 and participants are numbers by sex (a child association also lists its learner members)."""
 
+from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from learners.models.outcomes import RecordedByMixin
 from learners.models.registry import Centre, Learner
+from lms.validators import MAX_COMMITTEE_MEMBERS, MAX_PEOPLE, count_constraints, validate_name, validate_plausible_date
 
-
-def non_negative(*fields: str) -> list[models.CheckConstraint]:
-    """Database checks that counts are zero or more, one per field (named after the field)."""
-    return [
-        models.CheckConstraint(condition=Q(**{f"{name}__gte": 0}), name=f"%(class)s_{name}_not_negative")
-        for name in fields
-    ]
+MEMBERS = [MaxValueValidator(MAX_COMMITTEE_MEMBERS)]
+PEOPLE = [MaxValueValidator(MAX_PEOPLE)]
 
 
 class CommunityGroup(models.Model):
@@ -29,10 +25,10 @@ class CommunityGroup(models.Model):
         Centre, on_delete=models.PROTECT, related_name="community_groups", verbose_name=_("centre")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=120)
-    formed_on = models.DateField(_("formed on"), null=True, blank=True)
-    members_male = models.PositiveIntegerField(_("male members"), default=0)
-    members_female = models.PositiveIntegerField(_("female members"), default=0)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_name])
+    formed_on = models.DateField(_("formed on"), null=True, blank=True, validators=[validate_plausible_date])
+    members_male = models.PositiveIntegerField(_("male members"), default=0, validators=MEMBERS)
+    members_female = models.PositiveIntegerField(_("female members"), default=0, validators=MEMBERS)
     learner_members = models.ManyToManyField(
         Learner,
         blank=True,
@@ -49,7 +45,7 @@ class CommunityGroup(models.Model):
         verbose_name_plural = _("community groups")
         constraints = [
             models.UniqueConstraint(fields=["centre", "name"], name="community_group_name_unique_per_centre"),
-            *non_negative("members_male", "members_female"),
+            *count_constraints(MAX_COMMITTEE_MEMBERS, "members_male", "members_female"),
         ]
 
     def __str__(self):
@@ -67,9 +63,9 @@ class CommunityMeeting(RecordedByMixin):
     group = models.ForeignKey(
         CommunityGroup, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("group")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_plausible_date])
     topics = models.TextField(_("topics"), max_length=1000, help_text=_("One per line, for example: child rights."))
-    attendance = models.PositiveIntegerField(_("people who came"))
+    attendance = models.PositiveIntegerField(_("people who came"), validators=PEOPLE)
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -77,7 +73,7 @@ class CommunityMeeting(RecordedByMixin):
         verbose_name_plural = _("community meetings")
         constraints = [
             models.UniqueConstraint(fields=["group", "date"], name="one_community_meeting_per_day"),
-            *non_negative("attendance"),
+            *count_constraints(MAX_PEOPLE, "attendance"),
         ]
         indexes = [models.Index(fields=["date"])]
 
@@ -99,10 +95,10 @@ class SensitisationEvent(RecordedByMixin):
     centre = models.ForeignKey(
         Centre, on_delete=models.PROTECT, related_name="sensitisation_events", verbose_name=_("centre")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_plausible_date])
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
-    participants_male = models.PositiveIntegerField(_("male participants"), default=0)
-    participants_female = models.PositiveIntegerField(_("female participants"), default=0)
+    participants_male = models.PositiveIntegerField(_("male participants"), default=0, validators=PEOPLE)
+    participants_female = models.PositiveIntegerField(_("female participants"), default=0, validators=PEOPLE)
     topics = models.TextField(_("topics"), max_length=1000)
 
     class Meta:
@@ -111,7 +107,7 @@ class SensitisationEvent(RecordedByMixin):
         verbose_name_plural = _("sensitisation events")
         constraints = [
             models.UniqueConstraint(fields=["centre", "date", "audience"], name="one_event_per_centre_day_audience"),
-            *non_negative("participants_male", "participants_female"),
+            *count_constraints(MAX_PEOPLE, "participants_male", "participants_female"),
         ]
         indexes = [models.Index(fields=["date"])]
 

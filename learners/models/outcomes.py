@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from learners.models.registry import Centre, Learner
+from learners.models.registry import PLAUSIBLE, Centre, Learner
+from lms.validators import validate_name
 
 
 class RecordedByMixin(models.Model):
@@ -40,7 +41,7 @@ class ServiceRecord(RecordedByMixin):
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="services", verbose_name=_("learner"))
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
     kind = models.CharField(_("service"), max_length=16, choices=Kind.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=PLAUSIBLE)
     provider = models.CharField(
         _("provided by"),
         max_length=120,
@@ -64,7 +65,7 @@ class ServiceRecord(RecordedByMixin):
 class Trade(models.Model):
     """A trade taught in vocational training (tailoring, mobile repair, ...); administrators edit the list."""
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True, validators=[validate_name])
     is_active = models.BooleanField(_("offered"), default=True)
 
     class Meta:
@@ -82,9 +83,9 @@ class TrainingEnrolment(RecordedByMixin):
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="trainings", verbose_name=_("learner"))
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
     trade = models.ForeignKey(Trade, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("trade"))
-    enrolled_on = models.DateField(_("enrolled on"))
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    certified_on = models.DateField(_("certified on"), null=True, blank=True)
+    enrolled_on = models.DateField(_("enrolled on"), validators=PLAUSIBLE)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, validators=PLAUSIBLE)
+    certified_on = models.DateField(_("certified on"), null=True, blank=True, validators=PLAUSIBLE)
     certifying_board = models.CharField(
         _("certifying board"),
         max_length=120,
@@ -129,7 +130,7 @@ class JobPlacement(RecordedByMixin):
         Learner, on_delete=models.PROTECT, related_name="job_placements", verbose_name=_("learner")
     )
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
-    placed_on = models.DateField(_("placed on"))
+    placed_on = models.DateField(_("placed on"), validators=PLAUSIBLE)
     kind = models.CharField(_("kind of work"), max_length=10, choices=Kind.choices)
     trade = models.ForeignKey(
         Trade, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("trade")
@@ -161,7 +162,7 @@ class SchoolEnrolment(RecordedByMixin):
         Learner, on_delete=models.PROTECT, related_name="school_enrolments", verbose_name=_("learner")
     )
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
-    enrolled_on = models.DateField(_("enrolled on"))
+    enrolled_on = models.DateField(_("enrolled on"), validators=PLAUSIBLE)
     grade = models.CharField(_("class or grade"), max_length=20)
 
     class Meta:
@@ -181,7 +182,7 @@ class CentreTransfer(RecordedByMixin):
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("learner"))
     from_centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
     to_centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
-    moved_on = models.DateField(_("moved on"))
+    moved_on = models.DateField(_("moved on"), validators=PLAUSIBLE)
 
     class Meta:
         ordering = ["-moved_on", "-id"]

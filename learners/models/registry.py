@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lms.validators import EARLIEST_BIRTH_YEAR, validate_name, validate_plausible_birth_year, validate_plausible_date
+
+PLAUSIBLE = [validate_plausible_date]
 MIN_AGE = 5
 MAX_AGE = 25
 
@@ -20,7 +23,7 @@ class Centre(models.Model):
         DROP_IN = "drop_in", _("Drop-in centre")
         CFS = "cfs", _("Child Friendly Space")
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True, validators=[validate_name])
     code = models.CharField(
         _("code"),
         max_length=5,
@@ -94,17 +97,19 @@ class Learner(models.Model):
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="learners", verbose_name=_("centre"))
     number = models.PositiveIntegerField(_("number"), editable=False)
     code = models.CharField(_("code"), max_length=12, unique=True, editable=False)
-    first_name = models.CharField(_("first name or nickname"), max_length=40)
+    first_name = models.CharField(_("first name or nickname"), max_length=40, validators=[validate_name])
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, validators=[validate_plausible_birth_year]
+    )
     age_band = models.CharField(_("age band"), max_length=5, choices=AgeBand.choices, blank=True)
-    joined_on = models.DateField(_("joined on"))
+    joined_on = models.DateField(_("joined on"), validators=PLAUSIBLE)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
-    guardian_consent_on = models.DateField(_("guardian consent given on"), null=True, blank=True)
+    guardian_consent_on = models.DateField(_("guardian consent given on"), null=True, blank=True, validators=PLAUSIBLE)
     guardian_consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    child_assent_on = models.DateField(_("child assent given on"), null=True, blank=True)
+    child_assent_on = models.DateField(_("child assent given on"), null=True, blank=True, validators=PLAUSIBLE)
     child_assent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -122,6 +127,10 @@ class Learner(models.Model):
             models.UniqueConstraint(fields=["centre", "number"], name="learner_number_unique_per_centre"),
             models.CheckConstraint(
                 condition=Q(birth_year__isnull=False) | ~Q(age_band=""), name="learner_has_birth_year_or_age_band"
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__gte=EARLIEST_BIRTH_YEAR),
+                name="learner_birth_year_plausible",
             ),
             models.CheckConstraint(
                 condition=Q(guardian_consent_on__isnull=True) | Q(guardian_consent_recorded_by__isnull=False),
@@ -167,7 +176,7 @@ class Group(models.Model):
     """Learners who meet together at a centre, led by a facilitator (or later a peer educator)."""
 
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="groups", verbose_name=_("centre"))
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name"), max_length=80, validators=[validate_name])
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -227,8 +236,8 @@ class Membership(models.Model):
     learner = models.ForeignKey(
         Learner, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("learner")
     )
-    joined_on = models.DateField(_("joined on"))
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    joined_on = models.DateField(_("joined on"), validators=PLAUSIBLE)
+    left_on = models.DateField(_("left on"), null=True, blank=True, validators=PLAUSIBLE)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Session
 from learners.models import Group, Learner
 from lms import roles
-from lms.forms import ServiceForm, date_field
+from lms.forms import IdChoiceField, ServiceForm, date_field
 from lms.results import Result
 from peer_educators import services
 from peer_educators.models import Observation, PeerEducator
@@ -28,7 +28,7 @@ RATING_LABELS = {
 }
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(IdChoiceField):
     """A choice of staff shown by their full name (or username when they have none)."""
 
     def label_from_instance(self, obj):
@@ -113,7 +113,7 @@ class StatusForm(ServiceForm):
         )
 
 
-class SessionChoiceField(forms.ModelChoiceField):
+class SessionChoiceField(IdChoiceField):
     """A held session shown as its date, group and lesson."""
 
     def label_from_instance(self, obj):
@@ -191,7 +191,7 @@ class ObservationForm(ServiceForm):
         )
 
 
-class PeerChoiceField(forms.ModelChoiceField):
+class PeerChoiceField(IdChoiceField):
     """A peer educator shown by learner code and first name."""
 
     def label_from_instance(self, obj):

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from learners.models import Centre, Learner
-from lms.forms import ServiceForm, date_field, with_blank
+from lms.forms import IdMultipleChoiceField, ServiceForm, count_field, date_field, with_blank
 from lms.results import Result
+from lms.validators import MAX_PEOPLE
 from peer_educators import services
 from peer_educators.models import ActivityLog, PlannedActivity, Project
 
@@ -23,6 +24,7 @@ REACH_KINDS = [
 ]
 REACH_SEXES = [("male", _("Male")), ("female", _("Female"))]
 NEGATIVE_REACH = _("The number of people reached cannot be negative.")
+TOO_MANY_REACHED = _("Each number of people reached must be a whole number no bigger than %(max)s.")
 
 
 class ProjectFilterForm(forms.Form):
@@ -54,7 +56,7 @@ class ProjectProposeForm(ServiceForm):
         max_length=120,
         help_text=_("A neighbourhood or landmark. Never a child's address."),
     )
-    team = forms.ModelMultipleChoiceField(
+    team = IdMultipleChoiceField(
         label=_("Team"),
         queryset=Learner.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -136,15 +138,9 @@ class ProjectApproveForm(ServiceForm):
 
 
 def reach_field(label) -> forms.IntegerField:
-    """A count of people reached: blank means none, negative is refused with a plain message."""
-    return forms.IntegerField(
-        label=label,
-        required=False,
-        min_value=0,
-        initial=0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
-        error_messages={"min_value": NEGATIVE_REACH, "invalid": _("Write a whole number.")},
-    )
+    """A count of people reached: blank means none; negative or more than MAX_PEOPLE is refused with a plain
+    message."""
+    return count_field(label, maximum=MAX_PEOPLE, negative_message=NEGATIVE_REACH)
 
 
 class ActivityLogForm(ServiceForm):
@@ -171,10 +167,14 @@ class ActivityLogForm(ServiceForm):
                 self.fields[f"{kind}_{sex}"] = reach_field(f"{kind_label}: {sex_label}")
 
     def clean(self):
-        """Say once, above the form, that negative numbers are refused, so nothing is saved by halves."""
+        """Say once, above the form, which numbers are refused (negative, or too big), so nothing is saved by
+        halves."""
         cleaned = super().clean()
-        if any(name in self.errors for name in ActivityLog.REACH_FIELDS):
+        refused = [error for name in ActivityLog.REACH_FIELDS for error in self.errors.get(name, [])]
+        if NEGATIVE_REACH in refused:
             raise ValidationError(NEGATIVE_REACH)
+        if refused:
+            raise ValidationError(TOO_MANY_REACHED, params={"max": MAX_PEOPLE})
         return cleaned
 
     def reach_rows(self) -> list[dict]:
