@@ -10,5 +10,5 @@ class HomeConfig(AppConfig):
     name = "home"
 
     def ready(self):
-        """Connect the sign-in receiver that restores the account's language."""
-        from home import language  # noqa: F401
+        """Connect the sign-in receivers: the account's language, and the audit of signing in and out."""
+        from home import accounts, language  # noqa: F401

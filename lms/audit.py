@@ -6,8 +6,11 @@ Every entry says who, when, what action, and for changes the fields' values befo
 import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
 
 def _plain(value: Any) -> Any:
@@ -31,9 +34,28 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any
 
 def record(instance: models.Model, action: str, *, user, data: dict[str, Any] | None = None) -> None:
     """Write one audit entry for an action on a record."""
-    log(instance, action, user=user, data=data or {}, content_changed=True)
+    log(instance, action, user=user, data=data or {}, content_changed=action not in NOT_CHANGES)
 
 
-# Downloads are audited like changes but change nothing (reports.indicators ignores them when it asks
-# whether the records changed).
+def record_without_object(model: type[models.Model], action: str, *, label: str, data: dict[str, Any]) -> None:
+    """Write one audit entry about no particular record of `model` (a sign-in with a user name that matches no
+    account), under a plain label; nobody is named as having done it."""
+    ModelLogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id="0",
+        label=label,
+        action=action,
+        timestamp=timezone.now(),
+        data=data,
+        content_changed=False,
+    )
+
+
+# Downloads are audited like changes but change nothing.
 EXPORT = "lms.export"
+# Signing in and out (and failing to), audited for administrators (home.accounts).
+SIGN_IN = "lms.signin"
+SIGN_IN_FAILED = "lms.signin_failed"
+SIGN_OUT = "lms.signout"
+# Audit entries that change no record: reports.indicators ignores them when it asks whether the records changed.
+NOT_CHANGES = frozenset({EXPORT, SIGN_IN, SIGN_IN_FAILED, SIGN_OUT})

@@ -9,12 +9,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
+    # First: home's URLs include the two throttled password reset pages, in place of Wagtail's and Django's.
+    path("", include("home.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("home.urls")),
     path("", include("learners.urls")),
     path("", include("courses.urls")),
     path("", include("peer_educators.urls")),

@@ -246,7 +246,8 @@ READS = {"facilitator_a": {"A"}, "facilitator_b": {"B"}, "manager": {"A", "B"}, 
 NAMES_CENTRES = {"learner_transfer"}
 
 # Top-level includes of lms.urls that are not these features (framework and content pages).
-# The language choice (home.language) holds no records: tested in tests/lms/test_language.py.
+# The language choice (home.language) holds no records: tested in tests/lms/test_language.py; nor do the
+# throttled password reset pages (home.accounts): tested in tests/lms/test_throttling.py.
 NOT_RECORDS = {
     "django-admin/",
     "admin/",
@@ -256,6 +257,8 @@ NOT_RECORDS = {
     "search/",
     "language/",
     "language/<str:code>/",
+    "accounts/password_reset/",
+    "admin/password_reset/",
 }
 
 CENTRES = {

@@ -69,8 +69,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.sessions.NoStoreMiddleware",
     "lms.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lms.sessions.IdleSignOutMiddleware",
     "peer_educators.middleware.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -114,12 +116,33 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "/"
 
-# Login throttling (django-axes): five failures lock the username from that address for an hour.
+# The client's address: behind N trusted reverse proxies (nginx in front of gunicorn: 1) it is the N-th address
+# from the right of X-Forwarded-For, which those proxies append to; with 0 the header is ignored (anyone can
+# send it) and the connecting address counts. See lms.throttling.client_address.
+LMS_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# Sign-in throttling (django-axes, through lms.throttling.SignInHandler), for an hour: five wrong passwords
+# lock that user name from that address (not from everywhere: one person's typos must not lock a peer
+# educator out at every centre), and LMS_SIGNIN_ADDRESS_FAILURE_LIMIT failures with any user names lock
+# the address itself (password spraying). A centre's phones often share one address, hence the higher limit.
 AXES_FAILURE_LIMIT = 5
+LMS_SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_SIGNIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "lms.throttling.SignInHandler"
+AXES_CLIENT_IP_CALLABLE = "lms.throttling.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Password reset requests, per hour: from one address, and for one e-mail address (over that, the same
+# "check your e-mail" page and no e-mail, so the page never tells whether an account exists).
+LMS_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("DJANGO_PASSWORD_RESET_PER_ADDRESS", "10"))
+LMS_PASSWORD_RESET_PER_EMAIL = 3
+
+# Sessions on shared phones: a sign-in ends when the browser closes, after LMS_SESSION_IDLE_MINUTES without
+# a request (lms.sessions.IdleSignOutMiddleware), and at the latest SESSION_COOKIE_AGE after the last one.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LMS_SESSION_IDLE_MINUTES = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "30"))
 
 # The site's default language (for visitors whose browser asks for none of LANGUAGES).
 LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "en")

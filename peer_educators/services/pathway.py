@@ -13,7 +13,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from courses.models import Session
@@ -58,13 +57,18 @@ def peer_educator_nominate(*, learner: Learner, mentor: User, note: str = "", ac
     return peer
 
 
-def _username_for(learner: Learner) -> str:
-    base = f"{slugify(learner.first_name) or 'peer'}-{learner.code.lower().replace('-', '')}"
-    username, n = base, 1
-    while User.objects.filter(username=username).exists():
-        n += 1
-        username = f"{base}-{n}"
-    return username
+# Letters and digits easy to read aloud and type on a phone: no 0/o, 1/l/i.
+USERNAME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+USERNAME_PREFIX = "peer-"
+
+
+def neutral_username() -> str:
+    """A new peer educator's user name: "peer-" and six random letters and digits, unused so far. It says
+    nothing about the child (no name, no learner code), so it can be seen on a screen or a sign-in list."""
+    while True:
+        username = USERNAME_PREFIX + "".join(secrets.choice(USERNAME_ALPHABET) for _ in range(6))
+        if not User.objects.filter(username=username).exists():
+            return username
 
 
 @transaction.atomic
@@ -100,7 +104,7 @@ def peer_educator_promote(
     if account is None:
         password = "-".join(secrets.token_hex(3) for _ in range(3))
         account = User.objects.create_user(
-            username=_username_for(learner), first_name=learner.first_name, password=password
+            username=neutral_username(), first_name=learner.first_name, password=password
         )
     account.is_active = True
     account.save(update_fields=["is_active"])
@@ -211,11 +215,14 @@ def observation_record(
 @transaction.atomic
 def peer_educator_set_password(*, user: User, password: str, acting_user: User) -> User:
     """A peer educator replaces the one-time password they were handed with their own: the password is
-    validated, saved, the must-change flag cleared, and the change audited (never the password or its hash)."""
+    validated (and refused when it is the current one), saved, the must-change flag cleared, and the change
+    audited (never the password or its hash)."""
     access.require_in(acting_user, access.oneself, user, message=_("Only the account holder can choose its password."))
     peer = PeerEducator.objects.select_for_update().select_related("learner").filter(user=user).first()
     if peer is None:
         raise ValidationError(_("Only a peer educator chooses their password here."))
+    if user.check_password(password):
+        raise ValidationError(_("Choose a new password, not the one you signed in with."))
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])

@@ -95,7 +95,9 @@ def promote(request, code):
 def peer_detail(request, peer_id):
     """A peer educator's pathway (status history, mentor, endorsement), groups, sessions run and observations."""
     peer = get_object_or_404(
-        access.peer_educators_visible_to(request.user).select_related("learner__centre", "mentor", "endorsed_by"),
+        access.peer_educators_visible_to(request.user).select_related(
+            "learner__centre", "mentor", "endorsed_by", "user"
+        ),
         pk=peer_id,
     )
     record = selectors.peer_record(peer, sessions_shown=SESSIONS_SHOWN)

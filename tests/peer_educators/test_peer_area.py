@@ -548,6 +548,18 @@ def test_a_bad_new_password_is_refused_on_the_form_and_nothing_is_saved(promoted
     assert PeerEducator.objects.get(pk=promoted["peer"].pk).must_change_password
 
 
+def test_the_one_time_password_is_refused_as_the_new_password(promoted):
+    client = signed_in_with_password(promoted["user"].username, promoted["password"])
+    same = {"new_password1": promoted["password"], "new_password2": promoted["password"]}
+
+    response = client.post(reverse("first_password"), same)
+
+    assert response.status_code == 200
+    assert "Choose a new password, not the one you signed in with." in response.text
+    assert PeerEducator.objects.get(pk=promoted["peer"].pk).must_change_password
+    assert client.get(reverse("peer_home")).url == reverse("first_password")
+
+
 def test_the_first_password_page_sends_everyone_else_on(world, users):
     response = signed_in(users["facilitator"]).get(reverse("first_password"))
 

@@ -4,6 +4,7 @@ disappears), bad input refused with nothing saved, the project status rules, and
 import datetime
 import io
 import itertools
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -103,12 +104,24 @@ class PeerWorld(TestCase):
 class PromotionTests(PeerWorld):
     """peer_educator_promote: the account, the one-time password, the role, the link, the history, the audit."""
 
-    def test_promotion_creates_an_account_named_from_first_name_and_code(self):
+    def test_promotion_creates_an_account_whose_name_says_nothing_about_the_child(self):
         peer, _password = self.promote()
-        assert peer.user.username == f"zarak-{self.zarak.code.lower().replace('-', '')}"
-        assert peer.user.username == "zarak-qta0001"
+        username = peer.user.username
+        assert re.fullmatch(r"peer-[a-hj-km-np-z2-9]{6}", username), username
+        assert "zarak" not in username.lower()
+        assert "qta" not in username.lower() and "0001" not in username
         assert peer.user.first_name == "Zarak"
         assert peer.user.is_active
+
+    def test_two_promotions_get_two_different_neutral_names(self):
+        first, _password = self.promote()
+        second, _password = self.promote(
+            self.trainee(self.centre_b, self.facilitator_b, "Zarak"),
+            mentor=self.facilitator_b,
+            acting_user=self.facilitator_b,
+        )
+        assert first.user.username != second.user.username
+        assert second.user.username.startswith("peer-")
 
     def test_the_one_time_password_signs_in_and_must_be_changed(self):
         peer, password = self.promote()

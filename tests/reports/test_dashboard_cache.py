@@ -4,6 +4,8 @@ is audited) gives new figures at once, a download does not count as a change."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from learners import services
 from lms import audit
@@ -60,6 +62,22 @@ def test_a_download_is_not_a_change(served):
     dashboard(served["scope"])
     user = served["facilitator"]
     audit.record(user, audit.EXPORT, user=user, data={"what": "dashboard"})
+    assert queries_of(served["scope"]) == 2
+
+
+@override_settings(CACHES=LOCAL_CACHE)
+def test_signing_in_and_out_and_failing_to_is_not_a_change(served, client):
+    dashboard(served["scope"])
+    user = served["facilitator"]
+    user.set_password("a-long-secret-9")
+    user.save(update_fields=["password"])
+    dashboard(served["scope"])  # nothing audited by that: the figures are still kept
+
+    client.post(reverse("login"), {"username": user.username, "password": "wrong-guess"})
+    client.post(reverse("login"), {"username": user.username, "password": "a-long-secret-9"})
+    client.post(reverse("logout"))
+
+    assert ModelLogEntry.objects.filter(action__in=audit.NOT_CHANGES).count() == 3
     assert queries_of(served["scope"]) == 2
 
 
