@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.db import models
+from django.utils.functional import LazyObject, empty
 from wagtail.log_actions import log
 
 
@@ -29,9 +30,19 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any
     return {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
 
 
+def unwrapped(instance: Any) -> Any:
+    """The record itself behind lazy wrappers: request.user is one wrapper inside another once django-otp's
+    middleware runs, and Wagtail's log looks through one only (it would silently write nothing)."""
+    while isinstance(instance, LazyObject):
+        if instance._wrapped is empty:
+            instance._setup()
+        instance = instance._wrapped
+    return instance
+
+
 def record(instance: models.Model, action: str, *, user, data: dict[str, Any] | None = None) -> None:
-    """Write one audit entry for an action on a record."""
-    log(instance, action, user=user, data=data or {}, content_changed=True)
+    """Write one audit entry for an action on a record (a user account included, even as request.user)."""
+    log(unwrapped(instance), action, user=unwrapped(user), data=data or {}, content_changed=True)
 
 
 # Downloads are audited like changes but change nothing (reports.indicators ignores them when it asks
