@@ -1,7 +1,7 @@
-"""Site search, language choice and the throttled password reset pages (the home page and plain pages are
-served by Wagtail's page tree)."""
+"""Site search, language choice, the throttled password reset pages and two-factor sign-in (the home page
+and plain pages are served by Wagtail's page tree)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from home import accounts, language, views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     # In place of Django's and Wagtail's own (lms/urls.py lists these first).
     path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("admin/password_reset/", accounts.AdminPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
+    path("accounts/two-factor/", include("home.two_factor.urls")),
 ]

@@ -263,6 +263,13 @@ def require_in(
         raise OutOfScope({field: message} if field else message)
 
 
+def accounts_managed_by(user: User | AnonymousUser) -> QuerySet:
+    """Accounts whose sign-in the user may manage (reset their two-factor devices): administrators, every one."""
+    if not is_admin(user):
+        return User.objects.none()
+    return User.objects.all()
+
+
 def oneself(user: User | AnonymousUser) -> QuerySet:
     """The user's own account, as a scope (for what only the account holder may change, like a password)."""
     if not user.is_authenticated or not user.is_active:

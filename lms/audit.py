@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
@@ -32,9 +33,19 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any
     return {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
 
 
+def unwrapped(instance: Any) -> Any:
+    """The record itself behind lazy wrappers: request.user is one wrapper inside another once django-otp's
+    middleware runs, and Wagtail's log looks through one only (it would silently write nothing)."""
+    while isinstance(instance, LazyObject):
+        if instance._wrapped is empty:
+            instance._setup()
+        instance = instance._wrapped
+    return instance
+
+
 def record(instance: models.Model, action: str, *, user, data: dict[str, Any] | None = None) -> None:
-    """Write one audit entry for an action on a record."""
-    log(instance, action, user=user, data=data or {}, content_changed=action not in NOT_CHANGES)
+    """Write one audit entry for an action on a record (a user account included, even as request.user)."""
+    log(unwrapped(instance), action, user=unwrapped(user), data=data or {}, content_changed=action not in NOT_CHANGES)
 
 
 def record_without_object(model: type[models.Model], action: str, *, label: str, data: dict[str, Any]) -> None:

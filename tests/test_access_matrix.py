@@ -58,6 +58,7 @@ TO_ADMIN = "to /admin/"  # redirected to the Wagtail admin (content staff)
 TO_HOME = "to /"  # redirected to the home page (no business with records)
 TO_DASHBOARD = "to dashboard"  # redirected to the dashboard (nothing to do on this page)
 TO_PEER_HOME = "to peer home"  # redirected to the peer educator's own area
+TO_ENROL = "to set up"  # redirected to set up an authenticator app (two-factor sign-in required, none set up)
 OK = "200"  # a page without an object: shown
 NO = "404"  # not found, whatever the object
 A, B, AB = "A", "B", "AB"  # an object page: shown for objects of these centres, 404 for the others
@@ -131,6 +132,13 @@ MATRIX = {
     "indicator_records_export": (LOGIN, NO, NO,      NO,       NO,      OK,     OK,     OK,     OK),
     # a guardian's request: everything held about one child, administrators only (backups are command-only)
     "learner_data_export": (LOGIN, NO,     NO,       NO,       NO,      NO,     NO,     NO,     AB),
+    # two-factor sign-in, off here as in the demo: nothing to do (with it on: TWO_FACTOR_REQUIRED below)
+    "two_factor":       (LOGIN,   TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD,
+                         TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD),
+    "two_factor_enrol": (LOGIN,   TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD,
+                         TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD),
+    "two_factor_verify": (LOGIN,  TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD,
+                         TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD),
 }  # fmt: skip
 
 # The object each URL is about (None: a page without an object).
@@ -192,6 +200,9 @@ OBJECT = {
     "dashboard_export": None,
     "indicator_records_export": None,
     "learner_data_export": "learner",
+    "two_factor": None,
+    "two_factor_enrol": None,
+    "two_factor_verify": None,
 }
 # Arguments of pages without an object (the same for every centre: the scope comes from the user).
 FIXED_KWARGS = {
@@ -668,7 +679,13 @@ def describe(response) -> str:
 
 def expected_get(name: str, role: str, key: str | None) -> tuple[int, str | None]:
     """The expected status and, for redirects, where to (a prefix)."""
-    cell = MATRIX[name][ROLES.index(role)]
+    return expected_answer(MATRIX[name][ROLES.index(role)], key)
+
+
+def expected_answer(cell: str, key: str | None) -> tuple[int, str | None]:
+    """The status and, for redirects, where to (a prefix), that a cell of a matrix stands for."""
+    if cell == TO_ENROL:
+        return 302, reverse("two_factor_enrol") + "?next="
     if cell == LOGIN:
         return 302, reverse("login") + "?next="
     if cell == TO_ADMIN:
@@ -922,3 +939,54 @@ def test_facilitator_cannot_reach_another_centre_from_their_own_pages(client, wo
     assert fingerprint() == before, f"POST {name} naming {what}: records changed"
     found = leaked(world, "facilitator_a", response.content.decode())
     assert not found, f"POST {name} naming {what}: the page shows {found}"
+
+
+# Two-factor sign-in with LMS_REQUIRE_2FA on (production): every role but the peer educator is sent to set up
+# an app before anything else; the administrators' reset pages in the Wagtail admin are theirs alone.
+
+TWO_FACTOR_REQUIRED = {
+    # url name          anonymous nobody    editor    reviewer  peer          fac. A    fac. B    manager   admin
+    "two_factor":       (LOGIN,   TO_ENROL, TO_ENROL, TO_ENROL, TO_DASHBOARD, TO_ENROL, TO_ENROL, TO_ENROL, TO_ENROL),
+    "two_factor_enrol": (LOGIN,   OK,       OK,       OK,       TO_DASHBOARD, OK,       OK,       OK,       OK),
+    "two_factor_verify": (LOGIN,  TO_ENROL, TO_ENROL, TO_ENROL, TO_DASHBOARD, TO_ENROL, TO_ENROL, TO_ENROL, TO_ENROL),
+    "dashboard":        (LOGIN,   TO_ENROL, TO_ENROL, TO_ENROL, TO_PEER_HOME, TO_ENROL, TO_ENROL, TO_ENROL, TO_ENROL),
+    "group_list":       (LOGIN,   TO_ENROL, TO_ENROL, TO_ENROL, NO,           TO_ENROL, TO_ENROL, TO_ENROL, TO_ENROL),
+}  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), [(name, role) for name in TWO_FACTOR_REQUIRED for role in ROLES])
+def test_two_factor_pages_with_the_second_factor_required(client, world, settings, name, role):
+    settings.LMS_REQUIRE_2FA = True
+    sign_in(client, world, role)
+    status, location = expected_answer(TWO_FACTOR_REQUIRED[name][ROLES.index(role)], None)
+    response = client.get(reverse(name))
+    case = f"GET {name} as {role} with two-factor sign-in required"
+    assert response.status_code == status, f"{case}: expected {status}, got {describe(response)}"
+    if location is not None:
+        assert response.url.startswith(location), f"{case}: expected a redirect to {location}, got {response.url}"
+
+
+# Expected answer to the administrators' two-factor pages (Wagtail admin): the reset is theirs alone; admin
+# users of other roles get 404, users without the admin its sign-in page.
+TWO_FACTOR_ADMIN = dict(zip(ROLES, (LOGIN, LOGIN, NO, NO, LOGIN, LOGIN, LOGIN, NO, OK), strict=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", ["two_factor_accounts", "two_factor_reset"])
+def test_only_administrators_reach_the_two_factor_reset(client, world, role, page):
+    sign_in(client, world, role)
+    target = world["users"]["facilitator_a"]
+    url = reverse(page, args=[target.pk]) if page == "two_factor_reset" else reverse(page)
+    before = fingerprint()
+    cell = TWO_FACTOR_ADMIN[role]
+    for response in (client.get(url), client.post(url)):
+        case = f"{response.request['REQUEST_METHOD']} {page} as {role}"
+        if cell == LOGIN:
+            assert response.status_code == 302, f"{case}: expected the admin's sign-in, got {describe(response)}"
+            assert response.url.startswith(reverse("wagtailadmin_login")), f"{case}: went to {response.url}"
+        elif cell == NO:
+            assert response.status_code == 404, f"{case}: expected 404, got {describe(response)}"
+    if cell != OK:
+        assert fingerprint() == before, f"{page} as {role}: records changed"

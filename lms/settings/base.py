@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,10 +72,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "lms.sessions.NoStoreMiddleware",
     "lms.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lms.sessions.IdleSignOutMiddleware",
+    "home.two_factor.middleware.SecondFactorMiddleware",
     "peer_educators.middleware.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -97,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "lms.context_processors.navigation",
+                "home.two_factor.context_processors.two_factor",
             ],
         },
     },
@@ -115,6 +121,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "/"
+
+# Two-factor sign-in (home.two_factor) for every account but peer educators': an authenticator app (TOTP)
+# and ten recovery codes. Off here and in development unless LMS_REQUIRE_2FA=1, so the demo accounts sign in
+# with the password alone; production.py always turns it on.
+LMS_REQUIRE_2FA = os.environ.get("LMS_REQUIRE_2FA", "").strip().lower() in {"1", "true", "yes", "on"}
+OTP_TOTP_ISSUER = "Life Skills LMS"
+# Wrong codes in a row make the next try wait 1, 2, 4, 8... seconds (django-otp's own throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
 
 # The client's address: behind N trusted reverse proxies (nginx in front of gunicorn: 1) it is the N-th address
 # from the right of X-Forwarded-For, which those proxies append to; with 0 the header is ignored (anyone can

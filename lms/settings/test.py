@@ -19,3 +19,5 @@ WHITENOISE_USE_FINDERS = True
 # Tests compare figures across data sets whose audit entries can reuse ids after a rollback: no caching
 # of figures (tests/reports/test_dashboard_cache.py turns it on where it is the subject).
 CACHES = {**CACHES, "reports": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405
+# Two-factor sign-in stays off, whatever the environment says; tests/home/test_two_factor.py turns it on.
+LMS_REQUIRE_2FA = False

@@ -46,3 +46,15 @@ def test_admin_users_other_than_administrators_never_see_learner_entries(client,
     response = client.get(SITE_HISTORY)
     assert learner.code not in response.text
     assert "Zahid" not in response.text
+
+
+def test_an_entry_on_an_account_is_written_even_through_request_user_s_lazy_wrappers(users):
+    from django.utils.functional import SimpleLazyObject
+
+    from lms import audit
+
+    account = users["facilitator"]
+    wrapped = SimpleLazyObject(lambda: SimpleLazyObject(lambda: account))  # request.user under django-otp
+    audit.record(wrapped, "lms.otp.reset", user=SimpleLazyObject(lambda: users["admin"]), data={"removed": 0})
+    entry = ModelLogEntry.objects.get(action="lms.otp.reset")
+    assert (entry.object_id, entry.user) == (str(account.pk), users["admin"])
