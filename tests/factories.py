@@ -136,6 +136,13 @@ def published_curriculum(*, editor: User, reviewer: User) -> dict:
 _group_numbers = itertools.count(1)
 
 
+def not_sensitive(module: ModulePage) -> ModulePage:
+    """The module, no longer marked sensitive: peer educators may run its lessons (they never run a sensitive one)."""
+    ModulePage.objects.filter(pk=module.pk).update(sensitive=False)
+    module.sensitive = False
+    return module
+
+
 def days_ago(days: int) -> datetime.date:
     """The local date a number of days before today (negative: after today)."""
     return timezone.localdate() - datetime.timedelta(days=days)

@@ -303,6 +303,7 @@ def build_world() -> dict:
     users["facilitator_b"] = factories.UserFactory(username="facilitator_b", role=roles.FACILITATORS)
     admin = users["admin"]
     curriculum = factories.published_curriculum(editor=users["editor"], reviewer=users["reviewer"])
+    factories.not_sensitive(curriculum["module"])  # a peer educator runs its sessions
     first_lesson, second_lesson = curriculum["lessons"]
     peer_module, peer_lessons = factories.topic_module(
         "Peer educator training",

@@ -200,6 +200,7 @@ def learner_record(request, code):
     )
     record = selectors.learner_record(learner)
     today = timezone.localdate()
+    can_manage = access.can_manage_centre(request.user, learner.centre_id)
     return render(
         request,
         "courses/learner_record.html",
@@ -207,6 +208,7 @@ def learner_record(request, code):
             "learner": learner,
             "record": record,
             "age": learner.age_on(today),
-            "can_manage": access.can_manage_centre(request.user, learner.centre_id),
+            "can_manage": can_manage,
+            "can_record": can_manage and learner.has_consent,  # nothing is recorded before consent and assent
         },
     )

@@ -53,8 +53,10 @@ def _session_context(session: Session, **extra) -> dict:
 def session_run(request, session_id: int):
     """One page to run a session: the lesson in facilitator view and the members' attendance checklist."""
     session = _session(request, session_id)
-    can_manage = request.method == "POST" or _can_manage(request.user, session)
-    members = selectors.members_on(session.group, session.date)
+    refusal = services.session_delivery_refusal(session, request.user)
+    can_manage = request.method == "POST" or (refusal is None and _can_manage(request.user, session))
+    split = selectors.session_members(session)
+    members = split.recordable
     recorded = selectors.attendance_recorded(session)
     form = AttendanceForm(request.POST or None, members=members, recorded=recorded, initial={"notes": session.notes})
     if request.method == "POST" and form.is_valid():
@@ -69,6 +71,8 @@ def session_run(request, session_id: int):
         can_manage=can_manage,
         is_future=session.date > timezone.localdate(),
         members=members,
+        without_consent=[learner.code for learner in split.without_consent],
+        delivery_refusal=refusal,
         statuses=Attendance.Status.choices,
         readonly_rows=[{"learner": m, "status": labels.get(recorded.get(m.pk))} for m in members],
         facilitator_view=access.can_see_facilitator_content(request.user),
@@ -82,9 +86,11 @@ def session_run(request, session_id: int):
 def session_scores(request, session_id: int):
     """Pre- and post-test scores for a session's members, on one form."""
     session = _session(request, session_id)
-    can_manage = request.method == "POST" or _can_manage(request.user, session)
+    delivery_refusal = services.session_delivery_refusal(session, request.user)
+    can_manage = request.method == "POST" or (delivery_refusal is None and _can_manage(request.user, session))
     maximum = selectors.quiz_question_count(session.lesson)
-    members = selectors.members_on(session.group, session.date)
+    split = selectors.session_members(session)
+    members = split.recordable
     form = None
     refusal = services.quiz_results_refusal(session, maximum)
     if refusal is None:
@@ -101,7 +107,16 @@ def session_scores(request, session_id: int):
     return render(
         request,
         "courses/session_scores.html",
-        _session_context(session, form=form, can_manage=can_manage, maximum=maximum, members=members, refusal=refusal),
+        _session_context(
+            session,
+            form=form,
+            can_manage=can_manage,
+            maximum=maximum,
+            members=members,
+            without_consent=[learner.code for learner in split.without_consent],
+            refusal=refusal,
+            delivery_refusal=delivery_refusal,
+        ),
     )
 
 
@@ -135,7 +150,7 @@ def _sheet(request, session_id: int, template: str, **extra):
         return HttpResponseNotAllowed(READS)
     context = _session_context(
         session,
-        members=selectors.members_on(session.group, session.date),
+        members=selectors.session_members(session).recordable,  # nobody whose consent is not on file
         facilitator_name=_facilitator_name(session),
         **{name: make(session) for name, make in extra.items()},
     )

@@ -10,9 +10,19 @@ from learners.models.outcomes import (
     Trade,
     TrainingEnrolment,
 )
-from learners.models.registry import MAX_AGE, MIN_AGE, Centre, Group, Learner, Membership, StaffAssignment
+from learners.models.registry import (
+    CONSENT_ON_FILE,
+    MAX_AGE,
+    MIN_AGE,
+    Centre,
+    Group,
+    Learner,
+    Membership,
+    StaffAssignment,
+)
 
 __all__ = [
+    "CONSENT_ON_FILE",
     "MAX_AGE",
     "MIN_AGE",
     "Centre",

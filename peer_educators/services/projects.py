@@ -19,7 +19,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from learners.models import Learner
-from learners.services import validate_not_future
+from learners.services import require_consent, validate_not_future
 from lms import access, audit
 from lms.results import Done, Result
 from peer_educators.models import ActivityLog, ActivityPhoto, PlannedActivity, Project, ProjectMember
@@ -56,6 +56,7 @@ def project_propose(
         raise ValidationError({"team": _("Choose the team: at least one peer educator or learner.")})
     if any(learner.centre_id != centre.pk for learner in team):
         raise ValidationError({"team": _("Every team member must belong to the project's centre.")})
+    require_consent(team)
     project = Project(
         centre=centre,
         title=title,
