@@ -27,6 +27,7 @@ from learners.models import (
     CommunityGroup,
     CommunityMeeting,
     Group,
+    HelpContact,
     JobPlacement,
     Learner,
     Membership,
@@ -897,3 +898,42 @@ def test_facilitator_cannot_reach_another_centre_from_their_own_pages(client, wo
     assert fingerprint() == before, f"POST {name} naming {what}: records changed"
     found = leaked(world, "facilitator_a", response.content.decode())
     assert not found, f"POST {name} naming {what}: the page shows {found}"
+
+
+# The help contacts, edited in the Wagtail admin: programme managers and administrators only.
+
+HELP_CONTACT_VIEWS = ("list", "add", "edit")
+EDITS_HELP_CONTACTS = {"manager", "admin"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("view", HELP_CONTACT_VIEWS)
+def test_only_programme_managers_and_administrators_open_the_help_contacts_admin(client, world, role, view):
+    contact = HelpContact.objects.create(
+        centre=world["centres"]["A"]["centre"], name="Alif centre", phone="081-2000101"
+    )
+    args = [contact.pk] if view == "edit" else []
+    url = reverse(f"wagtailsnippets_learners_helpcontact:{view}", args=args)
+    sign_in(client, world, role)
+    response = client.get(url)
+    case = f"GET help contacts {view} as {role}"
+    if role in EDITS_HELP_CONTACTS:
+        assert response.status_code == 200, f"{case}: expected 200, got {describe(response)}"
+    else:
+        assert response.status_code in (302, 403), f"{case}: expected a refusal, got {describe(response)}"
+        assert response.status_code == 403 or "/admin/" in response.url, f"{case}: redirected to {response.url}"
+        assert "Alif centre" not in response.content.decode(), case
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role for role in ROLES if role not in EDITS_HELP_CONTACTS])
+def test_nobody_else_changes_a_help_contact(client, world, role):
+    contact = HelpContact.objects.create(
+        centre=world["centres"]["A"]["centre"], name="Alif centre", phone="081-2000101"
+    )
+    sign_in(client, world, role)
+    data = {"centre": contact.centre_id, "kind": "centre", "name": "Alif centre", "phone": "081-9999999", "order": 0}
+    client.post(reverse("wagtailsnippets_learners_helpcontact:edit", args=[contact.pk]), data)
+    contact.refresh_from_db()
+    assert contact.phone == "081-2000101", f"POST help contact edit as {role} changed it"

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from courses import selectors, services
 from courses.forms.sessions import AttendanceForm, CancelForm, ScoresForm
 from courses.models import Attendance, Session
-from lms import access
+from lms import access, audit
 from lms.results import Done
 
 READS = ("GET", "HEAD")
@@ -143,14 +143,17 @@ def _facilitator_name(session: Session) -> str:
     return person.get_full_name() or person.get_username()
 
 
-def _sheet(request, session_id: int, template: str, **extra):
-    """A printable sheet of a session's members for the paper fallback (reading only)."""
+def _sheet(request, session_id: int, template: str, *, sheet: str, **extra):
+    """A printable sheet of a session's members for the paper fallback (reading only; audited, since the names
+    leave the screen)."""
     session = _session(request, session_id)  # out of scope: 404 whatever the method
     if request.method not in READS:
         return HttpResponseNotAllowed(READS)
+    members = selectors.session_members(session).recordable  # nobody whose consent is not on file
+    audit.record_read(session, audit.VIEW_SHEET, user=request.user, data={"sheet": sheet, "learners": len(members)})
     context = _session_context(
         session,
-        members=selectors.session_members(session).recordable,  # nobody whose consent is not on file
+        members=members,
         facilitator_name=_facilitator_name(session),
         **{name: make(session) for name, make in extra.items()},
     )
@@ -161,7 +164,11 @@ def _sheet(request, session_id: int, template: str, **extra):
 def attendance_sheet(request, session_id: int):
     """A printable attendance sheet for the paper fallback."""
     return _sheet(
-        request, session_id, "courses/attendance_sheet.html", statuses=lambda session: Attendance.Status.choices
+        request,
+        session_id,
+        "courses/attendance_sheet.html",
+        sheet="attendance",
+        statuses=lambda session: Attendance.Status.choices,
     )
 
 
@@ -172,6 +179,7 @@ def score_sheet(request, session_id: int):
         request,
         session_id,
         "courses/score_sheet.html",
+        sheet="scores",
         maximum=lambda session: selectors.quiz_question_count(session.lesson),
     )
 

@@ -2,6 +2,7 @@
 (services, vocational training, outcomes, transfers), and community structures around centres."""
 
 from learners.models.community import CommunityGroup, CommunityMeeting, SensitisationEvent
+from learners.models.help import HelpContact
 from learners.models.outcomes import (
     CentreTransfer,
     JobPlacement,
@@ -30,6 +31,7 @@ __all__ = [
     "CommunityGroup",
     "CommunityMeeting",
     "Group",
+    "HelpContact",
     "JobPlacement",
     "Learner",
     "Membership",
