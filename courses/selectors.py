@@ -117,6 +117,21 @@ def member_ids_on(group: Group, day: datetime.date) -> list[int]:
     return list(Membership.objects.on(day).filter(group=group).values_list("learner_id", flat=True))
 
 
+def sensitive_lessons() -> QuerySet:
+    """The lessons of modules marked sensitive (only trained facilitators deliver them, never peer educators),
+    as a subquery of ids, in every language."""
+    return (
+        LessonPage.objects.annotate(parent_path=Substr("path", 1, Length("path") - LessonPage.steplen))
+        .filter(parent_path__in=ModulePage.objects.filter(sensitive=True).values("path"))
+        .values("pk")
+    )
+
+
+def is_sensitive_lesson(lesson: LessonPage) -> bool:
+    """True when the lesson belongs to a module marked sensitive."""
+    return ModulePage.objects.filter(path=lesson.module_path, sensitive=True).exists()
+
+
 # ---- the two learning rules: "lesson completed" and "which quiz results count" --------------------
 
 
@@ -208,6 +223,24 @@ def quiz_gain_by_module(learner_ids, lessons_by_module: dict[int, list[LessonPag
 def members_on(group: Group, day: datetime.date) -> list[Learner]:
     """The learners who were members of the group on a day, by code."""
     return list(Learner.objects.filter(pk__in=member_ids_on(group, day)).order_by("code"))
+
+
+@dataclass
+class SessionMembers:
+    """A session's members on its date: those whose attendance and scores may be recorded (consent and assent on
+    file) and those left off every list and sheet until their consent is recorded again."""
+
+    recordable: list[Learner]
+    without_consent: list[Learner]
+
+
+def session_members(session: Session) -> SessionMembers:
+    """The members of the session's group on its date, split by whether anything may be recorded about them."""
+    members = members_on(session.group, session.date)
+    return SessionMembers(
+        recordable=[learner for learner in members if learner.has_consent],
+        without_consent=[learner for learner in members if not learner.has_consent],
+    )
 
 
 def quiz_question_count(lesson: LessonPage) -> int:

@@ -26,7 +26,7 @@ from courses.models import (
     in_source_locale,
 )
 from learners import services as learner_services
-from learners.models import Centre, Group
+from learners.models import Centre, Group, Learner
 from lms import access, audit
 from lms.results import Done, Result
 
@@ -175,26 +175,53 @@ def _recompute_progress(learner_ids: Iterable[int], lesson: LessonPage) -> None:
             )
 
 
-def _check_attendance(session: Session, attendance: Mapping[int, str]) -> dict[int, str]:
-    """The attendance by learner id, once it covers exactly the group's members on the session date."""
+def session_delivery_refusal(session: Session, user: User) -> str | None:
+    """Why this user may not record this session (the message session_record and quiz_results_record give), or
+    None: a lesson of a module marked sensitive is delivered by a trained facilitator, never by a peer educator."""
+    if not access.is_active_peer_educator(user) or not selectors.is_sensitive_lesson(session.lesson):
+        return None
+    if access.sessions_managed_by(user).filter(pk=session.pk).exists():
+        return None  # a peer educator later hired as a facilitator of this centre
+    return _("This lesson belongs to a sensitive module: a trained facilitator runs it, not a peer educator.")
+
+
+def _refuse_peer_on_sensitive(session: Session, user: User) -> None:
+    refusal = session_delivery_refusal(session, user)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def _consenting_members(session: Session, learner_ids) -> tuple[set[int], set[int]]:
+    """The ids of the group's members on the session date, and of those among them whose consent and assent are on
+    file, once every learner in `learner_ids` is a member whose consent is on file (else refused, nothing written)."""
+    members = set(selectors.member_ids_on(session.group, session.date))
+    if set(learner_ids) - members:
+        raise ValidationError(_("Attendance was given for someone who is not in this group on the session date."))
+    learners = Learner.objects.filter(pk__in=members).only("code", "guardian_consent_on", "child_assent_on")
+    learner_services.require_consent([learner for learner in learners if learner.pk in set(learner_ids)])
+    return members, {learner.pk for learner in learners if learner.has_consent}
+
+
+def _check_attendance(session: Session, attendance: Mapping[int, str]) -> tuple[dict[int, str], set[int]]:
+    """The attendance by learner id, once it covers exactly the group's members on the session date whose consent
+    is on file, and the ids of the members without it (left off the list; their earlier rows are kept)."""
     if session.status == Session.Status.CANCELLED:
         raise ValidationError(_("This session was cancelled. Plan a new one instead."))
     if session.date > timezone.localdate():
         raise ValidationError(_("This session is planned for a later date; record it on or after that day."))
-    members = set(selectors.member_ids_on(session.group, session.date))
     given = {int(k): v for k, v in attendance.items()}
-    if set(given) - members:
-        raise ValidationError(_("Attendance was given for someone who is not in this group on the session date."))
-    if members - set(given):
+    members, consenting = _consenting_members(session, given)
+    if consenting - set(given):
         raise ValidationError(_("Give attendance for every member of the group."))
     valid = set(Attendance.Status.values)
     if any(status not in valid for status in given.values()):
         raise ValidationError(_("Attendance must be present, absent or excused."))
-    return given
+    return given, members - consenting
 
 
 def _write_attendance(session: Session, given: dict[int, str], previous: dict[int, str], acting_user: User):
-    """Make the session's attendance rows match `given`; returns (ids added, ids changed, ids removed)."""
+    """Make the session's attendance rows match `given` (`previous` holds only the rows it may change); returns
+    (ids added, ids changed, ids removed)."""
     added = [learner_id for learner_id in given if learner_id not in previous]
     Attendance.objects.bulk_create(
         [
@@ -241,14 +268,20 @@ def session_record(
     """Record a held session: attendance for every member, and the lesson completed for those present.
 
     `attendance` maps learner id to present / absent / excused and must cover exactly the group's
-    members on the session date. A held session can be recorded again (a correction): the changes
-    are logged, and progress follows the new attendance. Returns the session and what was done:
-    created (first recorded), changed (corrected) or unchanged (the same record submitted again).
+    members on the session date whose consent and assent are on file (anyone else is refused, nothing
+    written; a member whose consent was withdrawn is left off and their earlier attendance kept).
+    A held session can be recorded again (a correction): the changes are logged, and progress follows
+    the new attendance. Returns the session and what was done: created (first recorded), changed
+    (corrected) or unchanged (the same record submitted again). Peer educators cannot record a lesson
+    of a sensitive module (`session_delivery_refusal`).
     """
     access.require_in(acting_user, access.sessions_runnable_by, session)
     session = Session.objects.select_for_update(of=("self",)).select_related("lesson", "group").get(pk=session.pk)
-    given = _check_attendance(session, attendance)
-    previous = dict(Attendance.objects.filter(session=session).values_list("learner_id", "status"))
+    _refuse_peer_on_sensitive(session, acting_user)
+    given, kept = _check_attendance(session, attendance)
+    previous = dict(
+        Attendance.objects.filter(session=session).exclude(learner_id__in=kept).values_list("learner_id", "status")
+    )
     was_held = session.status == Session.Status.HELD
     before = audit.snapshot(session, ["status", "delivered_by", "notes"])
     session.status = Session.Status.HELD
@@ -320,12 +353,14 @@ def quiz_results_refusal(session: Session, maximum: int) -> str | None:
 def quiz_results_record(*, session: Session, scores: Mapping[int, Mapping[str, int | None]], acting_user: User) -> int:
     """Record pre- and post-test scores for a session's learners; a score given as None removes an earlier one.
 
-    `scores` maps learner id to {"pre": score or None, "post": score or None}; a learner or a test left out is
-    left as it is (never cleared). Scores are out of the number of questions in the lesson's quiz. Returns how
-    many results changed.
+    `scores` maps learner id to {"pre": score or None, "post": score or None}, for members whose consent and
+    assent are on file (anyone else: refused, nothing written); a learner or a test left out is left as it is
+    (never cleared). Scores are out of the number of questions in the lesson's quiz. Returns how many results
+    changed.
     """
     access.require_in(acting_user, access.sessions_runnable_by, session)
     session = Session.objects.select_for_update(of=("self",)).select_related("lesson", "group").get(pk=session.pk)
+    _refuse_peer_on_sensitive(session, acting_user)
     maximum = selectors.quiz_question_count(session.lesson)
     refusal = quiz_results_refusal(session, maximum)
     if refusal:
@@ -333,6 +368,9 @@ def quiz_results_record(*, session: Session, scores: Mapping[int, Mapping[str, i
     members = set(selectors.member_ids_on(session.group, session.date))
     if set(map(int, scores)) - members:
         raise ValidationError(_("Scores were given for someone who is not in this group on the session date."))
+    learner_services.require_consent(
+        Learner.objects.filter(pk__in=list(map(int, scores))).only("code", "guardian_consent_on", "child_assent_on")
+    )
     for row in scores.values():
         for value in row.values():
             if value is not None and not 0 <= value <= maximum:

@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.models import Topic
 from courses.views.translations import TranslationsReportView, may_see_report
+from lms import audit
 
 
 class TopicViewSet(SnippetViewSet):
@@ -33,6 +34,8 @@ DELIVERY_ACTIONS = {
     "lms.session.correct": (_("Correct session"), _("Corrected session attendance")),
     "lms.session.cancel": (_("Cancel session"), _("Cancelled session")),
     "lms.quiz.record": (_("Record quiz scores"), _("Recorded quiz scores")),
+    audit.VIEW_LEARNER: (_("Open learner record"), _("Opened the learner's record")),
+    audit.VIEW_SHEET: (_("Print sheet"), _("Opened a printable sheet of the session's members")),
 }
 
 

@@ -7,9 +7,11 @@ runs a fixed number of queries.
 
 import datetime
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, F, Max, Q, QuerySet
 
-from learners.models import CommunityGroup, Group, Learner, Membership
+from learners.models import CommunityGroup, Group, HelpContact, Learner, Membership
+from lms import access
 
 
 def current_members(group: Group) -> list[Membership]:
@@ -70,3 +72,13 @@ def latest_events(events: QuerySet, *, limit: int) -> tuple[list, int]:
 def community_group_learners(group: CommunityGroup) -> QuerySet:
     """The learners who are members of a child association, by code."""
     return group.learner_members.order_by("code")
+
+
+def help_contacts_for(user: User | AnonymousUser) -> list[HelpContact]:
+    """Where this reader gets help: the contacts of the centres they belong to (`lms.access.home_centres`) first,
+    then the programme's own. Visitors, and anyone without a centre, see only the programme's own, the same for
+    every one of them (anonymous pages may be cached). One query."""
+    programme = Q(centre__isnull=True)
+    if user.is_authenticated:
+        programme |= Q(centre__in=access.home_centres(user))
+    return list(HelpContact.objects.filter(programme).order_by(F("centre_id").asc(nulls_last=True), "order", "pk"))

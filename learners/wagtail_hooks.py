@@ -1,11 +1,12 @@
-"""Admin for learner records: audit action names (Site history) and the centres snippets (administrators only)."""
+"""Admin for learner records: audit action names (Site history), the centres snippets (administrators only) and
+the help contacts (programme managers and administrators)."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from learners.models import Centre, StaffAssignment, Trade
+from learners.models import Centre, HelpContact, StaffAssignment, Trade
 
 ACTIONS = {
     "lms.learner.register": (_("Register learner"), _("Registered learner")),
@@ -69,10 +70,23 @@ class TradeViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class CentresViewSetGroup(SnippetViewSetGroup):
-    """The admin menu group for centres and who works at them."""
+class HelpContactViewSet(SnippetViewSet):
+    """Programme managers keep each centre's help contacts, and the programme's own (no centre), up to date:
+    lesson help blocks and the site footer show them (model permissions keep facilitators out)."""
 
-    items = (CentreViewSet, StaffAssignmentViewSet, TradeViewSet)
+    model = HelpContact
+    icon = "help"
+    menu_label = _("Help contacts")
+    list_display = ["name", "phone", "kind", "centre", "order"]
+    list_filter = ["centre", "kind"]
+    search_fields = ["name", "phone"]
+    ordering = ["centre__name", "order", "pk"]
+
+
+class CentresViewSetGroup(SnippetViewSetGroup):
+    """The admin menu group for centres, who works at them and where to get help there."""
+
+    items = (CentreViewSet, StaffAssignmentViewSet, TradeViewSet, HelpContactViewSet)
     menu_icon = "home"
     menu_label = _("Centres")
     menu_name = "centres"

@@ -217,6 +217,18 @@ def centres_proposing_projects(user: User | AnonymousUser) -> QuerySet:
     return centres_managed_by(user)
 
 
+def home_centres(user: User | AnonymousUser) -> QuerySet:
+    """The centres a user belongs to, for what is local to a centre (its help contacts): a facilitator's assigned
+    centres, an active peer educator's own centre; none for anyone else (programme managers, visitors)."""
+    from learners.models import Centre
+
+    if is_active_peer_educator(user):
+        return Centre.objects.filter(learners__peer_educator__user=user)
+    if has_role(user, roles.FACILITATORS):
+        return Centre.objects.filter(staff_assignments__user=user)
+    return Centre.objects.none()
+
+
 def peer_educators_visible_to(user: User | AnonymousUser) -> QuerySet:
     """Peer educators whose pathway, sessions and observations the user may read."""
     from peer_educators.models import PeerEducator

@@ -1,6 +1,8 @@
 """Audit entries for records, written by services into Wagtail's log (admin: Reports > Site history).
 
-Every entry says who, when, what action, and for changes the fields' values before and after.
+Every entry says who, when, what action, and for changes the fields' values before and after. Reading is
+audited too: opening a learner's record, the records behind a figure, a printable sheet of names, and every
+download (`record_read`).
 """
 
 import datetime
@@ -10,7 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
-from wagtail.log_actions import log
+from wagtail.log_actions import get_active_log_context, log
+from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import ModelLogEntry
 
 
@@ -62,11 +65,40 @@ def record_without_object(model: type[models.Model], action: str, *, label: str,
     )
 
 
-# Downloads are audited like changes but change nothing.
-EXPORT = "lms.export"
+def record_read(instance: models.Model, action: str, *, user, data: dict[str, Any] | None = None) -> None:
+    """Write one audit entry saying who read what, and when: a learner's record, a list of records, a sheet or a
+    download. `instance` is what was read, or the reader's own account for a list of many records.
+
+    Pages call it on every view, so it is one INSERT: Wagtail's own `log` validates each entry's keys with a query
+    apiece, which a read does not need (the instance and the user were just loaded); it refuses, as Wagtail does,
+    an action nobody registered (`register_log_actions`)."""
+    if not log_action_registry.action_exists(action):
+        raise ValueError(f"The log action {action!r} has not been registered.")
+    instance, user = unwrapped(instance), unwrapped(user)
+    entry = ModelLogEntry(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        object_id=str(instance.pk),
+        label=ModelLogEntry.objects.get_instance_title(instance),
+        action=action,
+        timestamp=timezone.now(),
+        data=data or {},
+        user=user if user.is_authenticated else None,
+        uuid=get_active_log_context().uuid,
+        content_changed=False,
+    )
+    ModelLogEntry.objects.bulk_create([entry])
+
+
+# Reads and downloads: audited like changes, but they change nothing.
+EXPORT = "lms.export"  # a download of figures or records (CSV, Excel) or the printable donor summary
+VIEW_LEARNER = "lms.view.learner"  # a learner's record opened
+VIEW_RECORDS = "lms.view.records"  # the records behind an indicator (a drill-down list) opened
+VIEW_SHEET = "lms.view.sheet"  # a printable attendance or score sheet (names of a group's members) opened
 # Signing in and out (and failing to), audited for administrators (home.accounts).
 SIGN_IN = "lms.signin"
 SIGN_IN_FAILED = "lms.signin_failed"
 SIGN_OUT = "lms.signout"
-# Audit entries that change no record: reports.indicators ignores them when it asks whether the records changed.
-NOT_CHANGES = frozenset({EXPORT, SIGN_IN, SIGN_IN_FAILED, SIGN_OUT})
+
+# Actions that change no record: reports.indicators ignores them when it asks whether the records changed, so
+# reading or signing in never throws away the dashboard's figures. Every such action belongs in this one set.
+NOT_CHANGES = frozenset({EXPORT, VIEW_LEARNER, VIEW_RECORDS, VIEW_SHEET, SIGN_IN, SIGN_IN_FAILED, SIGN_OUT})

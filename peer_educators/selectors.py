@@ -15,7 +15,7 @@ from wagtail.models import Site
 
 from courses import selectors as course_selectors
 from courses.models import Attendance, ModulePage, QuizResult, Session, curriculum_modules
-from learners.models import Group, Learner, Membership
+from learners.models import CONSENT_ON_FILE, Group, Learner, Membership
 from lms import access
 from peer_educators.models import (
     ActivityLog,
@@ -297,7 +297,7 @@ class GroupCard:
 def group_cards(groups, today: datetime.date, *, recent_days: int, recent_shown: int) -> list[GroupCard]:
     """The groups, by name, each with its members on the day (code and first name only), its next session,
     its past sessions still to record and its latest `recent_shown` held sessions of the last `recent_days`
-    days (three queries)."""
+    days (three queries). Sessions of sensitive modules are left out: peer educators never run them."""
     memberships = (
         Membership.objects.on(today)
         .select_related("learner")
@@ -307,6 +307,7 @@ def group_cards(groups, today: datetime.date, *, recent_days: int, recent_shown:
     sessions = (
         Session.objects.filter(date__gte=today - datetime.timedelta(days=recent_days))
         .exclude(status=Session.Status.CANCELLED)
+        .exclude(lesson__in=course_selectors.sensitive_lessons())  # a trained facilitator runs those
         .select_related("lesson")
         .defer(*LESSON_DEFERRED)
         .order_by("date", "id")
@@ -349,7 +350,7 @@ def team_candidates(centre, *, peer_user=None):
     """Who may join a project team at the centre, by code: its active peer educators and its active learners
     whose guardian's consent and own assent are recorded. A peer educator proposing sees only themselves and
     the current members of the groups they lead (their scope: code and first name, nothing else)."""
-    active_learners = Q(status=Learner.Status.ACTIVE, guardian_consent_on__isnull=False, child_assent_on__isnull=False)
+    active_learners = Q(CONSENT_ON_FILE, status=Learner.Status.ACTIVE)
     candidates = Learner.objects.filter(active_learners | Q(peer_educator__status=PeerEducator.Status.ACTIVE))
     if peer_user is not None:
         led = Membership.objects.current().filter(group__in=access.groups_led_by_peer(peer_user))

@@ -1,4 +1,5 @@
-"""Admin for reports: the audit action written when someone downloads figures or records (Site history)."""
+"""Admin for reports: the audit actions written when someone downloads figures or records, or opens the records
+behind a figure (Site history)."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -24,7 +25,24 @@ class ExportFormatter(LogFormatter):
         }
 
 
+class RecordsViewFormatter(LogFormatter):
+    """Opening the records behind a figure reads in the log as which figure, for which period."""
+
+    label = _("Open records behind a figure")
+
+    def format_message(self, log_entry):
+        """For example: "Opened the records of protective-services, 2026-01-01 to 2026-11-29, 2 centres"."""
+        data = log_entry.data or {}
+        return _("Opened the records of %(what)s, %(start)s to %(end)s, %(centres)s centres") % {
+            "what": data.get("what", ""),
+            "start": data.get("start", ""),
+            "end": data.get("end", ""),
+            "centres": len(data.get("centres", [])),
+        }
+
+
 @hooks.register("register_log_actions")
 def register_report_actions(actions):
-    """Name the export action so the log reads in plain words."""
+    """Name the export and drill-down actions so the log reads in plain words."""
     actions.register_action(audit.EXPORT)(ExportFormatter)
+    actions.register_action(audit.VIEW_RECORDS)(RecordsViewFormatter)

@@ -28,6 +28,7 @@ from learners.models import (
     CommunityGroup,
     CommunityMeeting,
     Group,
+    HelpContact,
     JobPlacement,
     Learner,
     Membership,
@@ -324,6 +325,7 @@ def build_world() -> dict:
     users["facilitator_b"] = factories.UserFactory(username="facilitator_b", role=roles.FACILITATORS)
     admin = users["admin"]
     curriculum = factories.published_curriculum(editor=users["editor"], reviewer=users["reviewer"])
+    factories.not_sensitive(curriculum["module"])  # a peer educator runs its sessions
     first_lesson, second_lesson = curriculum["lessons"]
     peer_module, peer_lessons = factories.topic_module(
         "Peer educator training",
@@ -972,6 +974,12 @@ def test_two_factor_pages_with_the_second_factor_required(client, world, setting
 TWO_FACTOR_ADMIN = dict(zip(ROLES, (LOGIN, LOGIN, NO, NO, LOGIN, LOGIN, LOGIN, NO, OK), strict=True))
 
 
+# The help contacts, edited in the Wagtail admin: programme managers and administrators only.
+
+HELP_CONTACT_VIEWS = ("list", "add", "edit")
+EDITS_HELP_CONTACTS = {"manager", "admin"}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("page", ["two_factor_accounts", "two_factor_reset"])
@@ -990,3 +998,36 @@ def test_only_administrators_reach_the_two_factor_reset(client, world, role, pag
             assert response.status_code == 404, f"{case}: expected 404, got {describe(response)}"
     if cell != OK:
         assert fingerprint() == before, f"{page} as {role}: records changed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("view", HELP_CONTACT_VIEWS)
+def test_only_programme_managers_and_administrators_open_the_help_contacts_admin(client, world, role, view):
+    contact = HelpContact.objects.create(
+        centre=world["centres"]["A"]["centre"], name="Alif centre", phone="081-2000101"
+    )
+    args = [contact.pk] if view == "edit" else []
+    url = reverse(f"wagtailsnippets_learners_helpcontact:{view}", args=args)
+    sign_in(client, world, role)
+    response = client.get(url)
+    case = f"GET help contacts {view} as {role}"
+    if role in EDITS_HELP_CONTACTS:
+        assert response.status_code == 200, f"{case}: expected 200, got {describe(response)}"
+    else:
+        assert response.status_code in (302, 403), f"{case}: expected a refusal, got {describe(response)}"
+        assert response.status_code == 403 or "/admin/" in response.url, f"{case}: redirected to {response.url}"
+        assert "Alif centre" not in response.content.decode(), case
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [role for role in ROLES if role not in EDITS_HELP_CONTACTS])
+def test_nobody_else_changes_a_help_contact(client, world, role):
+    contact = HelpContact.objects.create(
+        centre=world["centres"]["A"]["centre"], name="Alif centre", phone="081-2000101"
+    )
+    sign_in(client, world, role)
+    data = {"centre": contact.centre_id, "kind": "centre", "name": "Alif centre", "phone": "081-9999999", "order": 0}
+    client.post(reverse("wagtailsnippets_learners_helpcontact:edit", args=[contact.pk]), data)
+    contact.refresh_from_db()
+    assert contact.phone == "081-2000101", f"POST help contact edit as {role} changed it"

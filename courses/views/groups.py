@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from courses import selectors
 from courses.forms.groups import GroupForm, LessonPlanForm, ModulePlanForm
 from learners import selectors as learner_selectors
-from lms import access, roles
+from lms import access, audit, roles
 
 UPCOMING_DAYS = 7
 TO_RECORD_DAYS = 14
@@ -191,15 +191,18 @@ def sessions_plan(request, group_id):
 
 @login_required
 def learner_record(request, code):
-    """A learner's details, groups, attendance, lessons, quiz results, services, training, outcomes and moves."""
+    """A learner's details, groups, attendance, lessons, quiz results, services, training, outcomes and moves
+    (who opened it, and when, is audited)."""
     learner = get_object_or_404(
         access.learners_visible_to(request.user).select_related(
             "centre", "guardian_consent_recorded_by", "child_assent_recorded_by"
         ),
         code=code,
     )
+    audit.record_read(learner, audit.VIEW_LEARNER, user=request.user, data={"code": learner.code})
     record = selectors.learner_record(learner)
     today = timezone.localdate()
+    can_manage = access.can_manage_centre(request.user, learner.centre_id)
     return render(
         request,
         "courses/learner_record.html",
@@ -207,6 +210,7 @@ def learner_record(request, code):
             "learner": learner,
             "record": record,
             "age": learner.age_on(today),
-            "can_manage": access.can_manage_centre(request.user, learner.centre_id),
+            "can_manage": can_manage,
+            "can_record": can_manage and learner.has_consent,  # nothing is recorded before consent and assent
         },
     )

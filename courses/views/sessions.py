@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from courses import selectors, services
 from courses.forms.sessions import AttendanceForm, CancelForm, ScoresForm
 from courses.models import Attendance, Session
-from lms import access
+from lms import access, audit
 from lms.results import Done
 
 READS = ("GET", "HEAD")
@@ -53,8 +53,10 @@ def _session_context(session: Session, **extra) -> dict:
 def session_run(request, session_id: int):
     """One page to run a session: the lesson in facilitator view and the members' attendance checklist."""
     session = _session(request, session_id)
-    can_manage = request.method == "POST" or _can_manage(request.user, session)
-    members = selectors.members_on(session.group, session.date)
+    refusal = services.session_delivery_refusal(session, request.user)
+    can_manage = request.method == "POST" or (refusal is None and _can_manage(request.user, session))
+    split = selectors.session_members(session)
+    members = split.recordable
     recorded = selectors.attendance_recorded(session)
     form = AttendanceForm(request.POST or None, members=members, recorded=recorded, initial={"notes": session.notes})
     if request.method == "POST" and form.is_valid():
@@ -69,6 +71,8 @@ def session_run(request, session_id: int):
         can_manage=can_manage,
         is_future=session.date > timezone.localdate(),
         members=members,
+        without_consent=[learner.code for learner in split.without_consent],
+        delivery_refusal=refusal,
         statuses=Attendance.Status.choices,
         readonly_rows=[{"learner": m, "status": labels.get(recorded.get(m.pk))} for m in members],
         facilitator_view=access.can_see_facilitator_content(request.user),
@@ -82,9 +86,11 @@ def session_run(request, session_id: int):
 def session_scores(request, session_id: int):
     """Pre- and post-test scores for a session's members, on one form."""
     session = _session(request, session_id)
-    can_manage = request.method == "POST" or _can_manage(request.user, session)
+    delivery_refusal = services.session_delivery_refusal(session, request.user)
+    can_manage = request.method == "POST" or (delivery_refusal is None and _can_manage(request.user, session))
     maximum = selectors.quiz_question_count(session.lesson)
-    members = selectors.members_on(session.group, session.date)
+    split = selectors.session_members(session)
+    members = split.recordable
     form = None
     refusal = services.quiz_results_refusal(session, maximum)
     if refusal is None:
@@ -101,7 +107,16 @@ def session_scores(request, session_id: int):
     return render(
         request,
         "courses/session_scores.html",
-        _session_context(session, form=form, can_manage=can_manage, maximum=maximum, members=members, refusal=refusal),
+        _session_context(
+            session,
+            form=form,
+            can_manage=can_manage,
+            maximum=maximum,
+            members=members,
+            without_consent=[learner.code for learner in split.without_consent],
+            refusal=refusal,
+            delivery_refusal=delivery_refusal,
+        ),
     )
 
 
@@ -128,14 +143,17 @@ def _facilitator_name(session: Session) -> str:
     return person.get_full_name() or person.get_username()
 
 
-def _sheet(request, session_id: int, template: str, **extra):
-    """A printable sheet of a session's members for the paper fallback (reading only)."""
+def _sheet(request, session_id: int, template: str, *, sheet: str, **extra):
+    """A printable sheet of a session's members for the paper fallback (reading only; audited, since the names
+    leave the screen)."""
     session = _session(request, session_id)  # out of scope: 404 whatever the method
     if request.method not in READS:
         return HttpResponseNotAllowed(READS)
+    members = selectors.session_members(session).recordable  # nobody whose consent is not on file
+    audit.record_read(session, audit.VIEW_SHEET, user=request.user, data={"sheet": sheet, "learners": len(members)})
     context = _session_context(
         session,
-        members=selectors.members_on(session.group, session.date),
+        members=members,
         facilitator_name=_facilitator_name(session),
         **{name: make(session) for name, make in extra.items()},
     )
@@ -146,7 +164,11 @@ def _sheet(request, session_id: int, template: str, **extra):
 def attendance_sheet(request, session_id: int):
     """A printable attendance sheet for the paper fallback."""
     return _sheet(
-        request, session_id, "courses/attendance_sheet.html", statuses=lambda session: Attendance.Status.choices
+        request,
+        session_id,
+        "courses/attendance_sheet.html",
+        sheet="attendance",
+        statuses=lambda session: Attendance.Status.choices,
     )
 
 
@@ -157,6 +179,7 @@ def score_sheet(request, session_id: int):
         request,
         session_id,
         "courses/score_sheet.html",
+        sheet="scores",
         maximum=lambda session: selectors.quiz_question_count(session.lesson),
     )
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from learners import services
-from learners.models import Centre, CommunityGroup, CommunityMeeting, Learner, SensitisationEvent
+from learners.models import CONSENT_ON_FILE, Centre, CommunityGroup, CommunityMeeting, Learner, SensitisationEvent
 from learners.services.community import GROUP_FIELDS
 from lms import access
 from lms.forms import IdChoiceField, IdMultipleChoiceField, ServiceForm, count_field, date_field, with_blank
@@ -65,7 +65,7 @@ class CommunityGroupForm(ServiceForm):
             # The centre of a group does not change; its current learner members stay on the list.
             del self.fields["centre"]
             learners = Learner.objects.filter(centre=group.centre_id).filter(
-                Q(status=Learner.Status.ACTIVE) | Q(pk__in=group.learner_members.values("pk"))
+                Q(CONSENT_ON_FILE, status=Learner.Status.ACTIVE) | Q(pk__in=group.learner_members.values("pk"))
             )
         else:
             del self.fields["is_active"]
@@ -73,7 +73,7 @@ class CommunityGroupForm(ServiceForm):
             self.fields["centre"].queryset = centres
             self.fields["centre"].initial = _only_one(centres)
             # Learners of every centre offered; the service refuses one of another centre than the group's.
-            learners = Learner.objects.filter(centre__in=centres, status=Learner.Status.ACTIVE)
+            learners = Learner.objects.consenting().filter(centre__in=centres, status=Learner.Status.ACTIVE)
         self.fields["learner_members"].queryset = learners.order_by("code")
 
     def submit(self, *, acting_user) -> CommunityGroup | None:

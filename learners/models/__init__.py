@@ -2,6 +2,7 @@
 (services, vocational training, outcomes, transfers), and community structures around centres."""
 
 from learners.models.community import CommunityGroup, CommunityMeeting, SensitisationEvent
+from learners.models.help import HelpContact
 from learners.models.outcomes import (
     CentreTransfer,
     JobPlacement,
@@ -10,9 +11,19 @@ from learners.models.outcomes import (
     Trade,
     TrainingEnrolment,
 )
-from learners.models.registry import MAX_AGE, MIN_AGE, Centre, Group, Learner, Membership, StaffAssignment
+from learners.models.registry import (
+    CONSENT_ON_FILE,
+    MAX_AGE,
+    MIN_AGE,
+    Centre,
+    Group,
+    Learner,
+    Membership,
+    StaffAssignment,
+)
 
 __all__ = [
+    "CONSENT_ON_FILE",
     "MAX_AGE",
     "MIN_AGE",
     "Centre",
@@ -20,6 +31,7 @@ __all__ = [
     "CommunityGroup",
     "CommunityMeeting",
     "Group",
+    "HelpContact",
     "JobPlacement",
     "Learner",
     "Membership",

@@ -65,6 +65,18 @@ class StaffAssignment(models.Model):
         return f"{self.user} @ {self.centre}"
 
 
+# Both the guardian's consent and the child's assent are on file: the condition `Learner.has_consent` checks.
+CONSENT_ON_FILE = Q(guardian_consent_on__isnull=False, child_assent_on__isnull=False)
+
+
+class LearnerQuerySet(models.QuerySet):
+    """Questions asked about many learners at once, each the twin of a property of one learner."""
+
+    def consenting(self):
+        """Learners whose guardian's consent and own assent are both on file (`Learner.has_consent`)."""
+        return self.filter(CONSENT_ON_FILE)
+
+
 class Learner(models.Model):
     """A child or young person in the programme, known by a generated code and a first name."""
 
@@ -119,6 +131,8 @@ class Learner(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = LearnerQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("learner")
@@ -153,7 +167,8 @@ class Learner(models.Model):
 
     @property
     def has_consent(self) -> bool:
-        """Both the guardian's consent and the child's assent are recorded."""
+        """Both the guardian's consent and the child's assent are recorded (`Learner.objects.consenting()`):
+        nothing is recorded about a child before that (`learners.services.require_consent`)."""
         return self.guardian_consent_on is not None and self.child_assent_on is not None
 
     def age_on(self, day) -> int | None:

@@ -28,6 +28,7 @@ from learners.services.registry import (
     membership_add,
     membership_end,
     memberships_add,
+    require_consent,
     validate_birth_year,
     validate_not_future,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "membership_add",
     "membership_end",
     "memberships_add",
+    "require_consent",
     "sensitisation_event_record",
     "validate_birth_year",
     "validate_not_future",

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from learners.models import Centre, CommunityGroup, CommunityMeeting, Learner, SensitisationEvent
-from learners.services.registry import validate_not_future
+from learners.services.registry import require_consent, validate_not_future
 from lms import access, audit
 from lms.results import Done, Result
 
@@ -82,6 +82,7 @@ def community_group_create(
     _check_counts(members_male=members_male, members_female=members_female)
     validate_not_future("formed_on", formed_on)
     _check_learner_members(kind, centre, learners)
+    require_consent(learners)
     group = CommunityGroup(
         centre=centre,
         kind=kind,
@@ -126,6 +127,9 @@ def community_group_update(*, group: CommunityGroup, acting_user: User, **fields
     _check_learner_members(
         group.kind, group.centre, learners if learners is not None else list(group.learner_members.all())
     )
+    if learners is not None:  # members who joined before a consent was withdrawn stay; newcomers need it
+        already = set(group.learner_members.values_list("pk", flat=True))
+        require_consent([learner for learner in learners if learner.pk not in already])
     first_meeting = group.meetings.order_by("date").values_list("date", flat=True).first()
     if group.formed_on and first_meeting and group.formed_on > first_meeting:
         raise ValidationError(

@@ -25,7 +25,7 @@ from learners.models import (
     Trade,
     TrainingEnrolment,
 )
-from learners.services.registry import membership_end, validate_not_future
+from learners.services.registry import membership_end, require_consent, validate_not_future
 from lms import access, audit
 
 # The records a facilitator may remove when recorded by mistake, by the name used in URLs.
@@ -43,6 +43,14 @@ def _locked_learner(learner: Learner, acting_user: User) -> Learner:
     """The learner's current row, locked (a move changes the centre), once the user may record for them."""
     learner = Learner.objects.select_for_update().get(pk=learner.pk)
     access.require_in(acting_user, access.learners_managed_by, learner, message=_outside(learner))
+    return learner
+
+
+def _consenting_learner(learner: Learner, acting_user: User) -> Learner:
+    """The learner's current row, locked, once the user may record for them and their consent and assent are on
+    file (nothing is recorded about a child before that; a move or removing a mistake needs no consent)."""
+    learner = _locked_learner(learner, acting_user)
+    require_consent([learner])
     return learner
 
 
@@ -92,7 +100,7 @@ def service_record(
     *, learner: Learner, kind: str, date: datetime.date, provider: str = "", acting_user: User
 ) -> ServiceRecord:
     """Record that a learner received a service on a day (type, date and provider only, never case notes)."""
-    learner = _locked_learner(learner, acting_user)
+    learner = _consenting_learner(learner, acting_user)
     validate_learner_day(learner, "date", date)
     provider = (provider or "").strip()
     same = ServiceRecord.objects.filter(learner=learner, kind=kind, date=date, provider=provider)
@@ -109,7 +117,7 @@ def training_enrol(
     *, learner: Learner, trade: Trade, enrolled_on: datetime.date, acting_user: User
 ) -> TrainingEnrolment:
     """Record that a learner started vocational training in a trade on a day."""
-    learner = _locked_learner(learner, acting_user)
+    learner = _consenting_learner(learner, acting_user)
     validate_learner_day(learner, "enrolled_on", enrolled_on)
     same = TrainingEnrolment.objects.filter(learner=learner, trade=trade, enrolled_on=enrolled_on)
     if found := same.first():
@@ -146,7 +154,7 @@ def training_update(
 ) -> TrainingEnrolment:
     """Record a training's completion and/or certification; values not given keep what was recorded."""
     training = TrainingEnrolment.objects.select_for_update().get(pk=training.pk)
-    training.learner = _locked_learner(training.learner, acting_user)
+    training.learner = _consenting_learner(training.learner, acting_user)
     before = audit.snapshot(training, TRAINING_FIELDS)
     given = {
         "completed_on": completed_on,
@@ -180,7 +188,7 @@ def placement_record(
     acting_user: User,
 ) -> JobPlacement:
     """Record that a learner was placed in work (employment, self-employment or apprenticeship) in a trade or sector."""
-    learner = _locked_learner(learner, acting_user)
+    learner = _consenting_learner(learner, acting_user)
     validate_learner_day(learner, "placed_on", placed_on)
     sector = (sector or "").strip()
     if trade is None and not sector:
@@ -208,7 +216,7 @@ def school_enrolment_record(
     *, learner: Learner, enrolled_on: datetime.date, grade: str, acting_user: User
 ) -> SchoolEnrolment:
     """Record that a learner was enrolled in formal school (mainstreamed) on a day, in a class or grade."""
-    learner = _locked_learner(learner, acting_user)
+    learner = _consenting_learner(learner, acting_user)
     validate_learner_day(learner, "enrolled_on", enrolled_on)
     grade = (grade or "").strip()
     existing = SchoolEnrolment.objects.filter(learner=learner, enrolled_on=enrolled_on)

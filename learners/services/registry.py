@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from learners.models import MAX_AGE, MIN_AGE, Centre, Group, Learner, Membership, StaffAssignment
 from lms import access, audit
@@ -54,6 +55,23 @@ def validate_not_future(field: str, day: datetime.date | None) -> None:
     """Dates of things that have happened cannot be after today."""
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: _("This date is in the future.")})
+
+
+def require_consent(learners: Iterable[Learner]) -> None:
+    """Refuse (ValidationError, before anything is written) when any of these learners lacks the guardian's
+    consent or the child's own assent: nothing is recorded about a child (group, attendance, scores, services,
+    training, outcomes) until both are on file. The one place this rule is enforced; the refusal names them."""
+    missing = sorted({learner.code for learner in learners if not learner.has_consent})
+    if missing:
+        raise ValidationError(
+            ngettext(
+                "No consent on file for %(codes)s: record the guardian's consent and the child's assent first.",
+                "No consent on file for %(codes)s: record the guardian's consent and the children's assent first.",
+                len(missing),
+            )
+            % {"codes": ", ".join(missing)},
+            code="no_consent",
+        )
 
 
 def _check_learner(learner: Learner, *, check_age: bool = True) -> None:
@@ -205,11 +223,7 @@ def group_update(*, group: Group, acting_user: User, **fields) -> Group:
 def _check_can_join(group: Group, learner: Learner, joined_on: datetime.date) -> None:
     if learner.centre_id != group.centre_id:
         raise ValidationError(_("%(code)s belongs to another centre.") % {"code": learner.code})
-    if not learner.has_consent:
-        raise ValidationError(
-            _("%(code)s cannot join a group yet: record the guardian's consent and the child's assent first.")
-            % {"code": learner.code}
-        )
+    require_consent([learner])
     if learner.status != Learner.Status.ACTIVE:
         raise ValidationError(_("%(code)s is not active.") % {"code": learner.code})
     if joined_on < learner.joined_on:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learners.models import Learner
-from learners.services import validate_not_future
+from learners.services import require_consent, validate_not_future
 from lms import access, audit, images
 from lms.results import Done, Result
 from peer_educators.models import ActivityLog, ActivityPhoto, PlannedActivity, Project, ProjectMember
@@ -53,6 +53,7 @@ def project_propose(
         raise ValidationError({"team": _("Choose the team: at least one peer educator or learner.")})
     if any(learner.centre_id != centre.pk for learner in team):
         raise ValidationError({"team": _("Every team member must belong to the project's centre.")})
+    require_consent(team)
     project = Project(
         centre=centre,
         title=title,

@@ -57,8 +57,8 @@ def get(key: str):
 
 def records_version() -> str:
     """A value that changes whenever a record or a page changes: every write is audited, so the newest
-    audit entries name the state of the records (downloads and sign-ins are audited too, but change nothing:
-    audit.NOT_CHANGES)."""
+    audit entries name the state of the records (reads, downloads and sign-ins are audited too, but change
+    nothing: audit.NOT_CHANGES)."""
     records = ModelLogEntry.objects.exclude(action__in=audit.NOT_CHANGES).aggregate(last=Max("pk"))["last"]
     pages = PageLogEntry.objects.aggregate(last=Max("pk"))["last"]
     return f"{records}.{pages}"

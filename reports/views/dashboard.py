@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
-from lms import access
+from lms import access, audit
 from reports import charts, indicators, selectors
 from reports.exports import UNITS, figure_numbers, format_value
 from reports.forms import presets, scope_from_request
@@ -110,6 +110,12 @@ def scope_context(request) -> dict:
     return context
 
 
+def audit_read(request, action: str, scope: Scope, **data) -> None:
+    """Record who read or downloaded what (`data`), for which period and centres, against their own account."""
+    data |= {"start": scope.start.isoformat(), "end": scope.end.isoformat(), "centres": list(scope.centre_ids)}
+    audit.record_read(request.user, action, user=request.user, data=data)
+
+
 @login_required
 def indicator_dashboard(request):
     """Every indicator for the chosen period and centres, with breakdowns, trends and links to the records."""
@@ -128,6 +134,7 @@ def donor_summary(request):
         context["sections"] = sections_of(
             [present(figure, chart=False) for figure in indicators.dashboard(context["scope"])]
         )
+        audit_read(request, audit.EXPORT, context["scope"], what="donor summary", format="print")
     return render(request, "reports/donor_summary.html", context)
 
 
@@ -172,6 +179,7 @@ def indicator_records(request, key: str):
     if context["scope"] is not None:
         record_list = indicator.record_list(context["scope"])
         page = Paginator(LazyRows(record_list), PAGE_SIZE).get_page(request.GET.get("page"))
+        audit_read(request, audit.VIEW_RECORDS, context["scope"], what=key, page=page.number)
         context.update(
             title=record_list.title,
             definition=record_list.definition,

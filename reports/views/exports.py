@@ -11,6 +11,7 @@ from lms import access, audit
 from reports import exports, indicators, selectors
 from reports.forms import scope_from_request
 from reports.indicators import Scope
+from reports.views.dashboard import audit_read
 
 FORMATS = ("csv", "xlsx")
 DASHBOARD_WIDTHS = (24, 60, 12, 24, 10, 12)
@@ -39,14 +40,7 @@ def centre_names(request, scope: Scope) -> list[str]:
 
 def audit_export(request, what: str, fmt: str, scope: Scope) -> None:
     """Record who downloaded what, in which format, for which period and centres."""
-    data = {
-        "what": what,
-        "format": fmt,
-        "start": scope.start.isoformat(),
-        "end": scope.end.isoformat(),
-        "centres": list(scope.centre_ids),
-    }
-    audit.record(request.user, audit.EXPORT, user=request.user, data=data)
+    audit_read(request, audit.EXPORT, scope, what=what, format=fmt)
 
 
 @login_required

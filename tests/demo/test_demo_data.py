@@ -9,7 +9,7 @@ from wagtail.models import Locale, PageLogEntry, Revision
 from courses.models import LessonPage, ModulePage, curriculum_lessons, curriculum_modules
 from demo.data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from demo.data.curriculum import demo_module_files
-from learners.models import Group
+from learners.models import Group, HelpContact
 from tests.home.test_weight import CSS
 
 
@@ -19,6 +19,7 @@ def counts():
         "modules": ModulePage.objects.count(),
         "lessons": LessonPage.objects.count(),
         "revisions": Revision.objects.count(),
+        "help contacts": HelpContact.objects.count(),
     }
 
 
@@ -86,6 +87,19 @@ class DemoCurriculumTests(TestCase):
             )
             self.assertEqual(group.language, "ur" if urdu else "en", group.name)
         self.assertTrue(Group.objects.filter(language="ur").exists())
+
+    def test_each_demo_centre_has_its_own_help_contacts_and_everyone_the_national_helpline(self):
+        programme = HelpContact.objects.filter(centre=None)
+        self.assertTrue(programme.filter(phone="1121", kind=HelpContact.Kind.HELPLINE).exists())
+        for code in ("QTA", "KSI"):
+            kinds = set(HelpContact.objects.filter(centre__code=code).values_list("kind", flat=True))
+            self.assertLessEqual({HelpContact.Kind.CENTRE, HelpContact.Kind.CHILD_PROTECTION_UNIT}, kinds, code)
+        lesson = curriculum_lessons().filter(slug="my-safety-hand").first() or curriculum_lessons().first()
+        self.client.force_login(User.objects.get(username="facilitator1"))
+        page = self.client.get(lesson.url).content.decode()
+        self.assertIn("Sariab Road Drop-in Centre", page)
+        self.assertNotIn("Kasi Road Child Friendly Space", page)
+        self.assertIn('href="tel:1121"', page)
 
     def test_running_it_twice_changes_nothing(self):
         before = counts()

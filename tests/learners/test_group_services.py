@@ -91,7 +91,7 @@ class GroupWithMembersTests(TestCase):
         ]
 
     def test_a_refused_member_leaves_no_group_no_membership_and_no_audit_entry(self):
-        with pytest.raises(ValidationError, match="cannot join a group yet"):
+        with pytest.raises(ValidationError, match="No consent on file for QTA-0003"):
             self.create([self.asad, self.no_consent])
         assert not Group.objects.exists()
         assert not Membership.objects.exists()

@@ -339,7 +339,10 @@ def test_learner_without_consent_cannot_be_added_and_nobody_else_is_added_either
     url = reverse("members_add", kwargs={"group_id": world["group"].pk})
     response = client.post(url, {"learners": [world["asad"].pk, zahid.pk], "joined_on": TODAY.isoformat()})
     assert response.status_code == 200
-    assert "cannot join a group yet: record the guardian&#x27;s consent and the child&#x27;s assent" in response.text
+    assert (
+        f"No consent on file for {zahid.code}: record the guardian&#x27;s consent and the child&#x27;s assent"
+        in response.text
+    )
     assert not Membership.objects.filter(group=world["group"]).exists()
 
 

@@ -18,9 +18,15 @@ def test_only_content_roles_and_programme_managers_can_enter_the_wagtail_admin()
     assert with_admin == {roles.CONTENT_EDITORS, roles.CONTENT_REVIEWERS, roles.PROGRAMME_MANAGERS}
 
 
-def test_programme_managers_may_change_only_the_eligibility_rule_in_the_admin():
+def test_programme_managers_may_change_only_the_eligibility_rule_and_the_help_contacts_in_the_admin():
     codenames = set(Group.objects.get(name=roles.PROGRAMME_MANAGERS).permissions.values_list("codename", flat=True))
-    assert codenames == {"access_admin", "change_eligibilitysettings"}
+    help_contacts = {f"{action}_helpcontact" for action in ("add", "change", "delete", "view")}
+    assert codenames == {"access_admin", "change_eligibilitysettings", *help_contacts}
+
+
+def test_facilitators_have_no_permission_on_help_contacts():
+    codenames = set(Group.objects.get(name=roles.FACILITATORS).permissions.values_list("codename", flat=True))
+    assert not {codename for codename in codenames if codename.endswith("helpcontact")}
 
 
 def test_editors_cannot_publish_but_reviewers_can():

@@ -45,7 +45,7 @@ def world(users, curriculum):
         centre=home,
         name="Peer group",
         facilitator=me,
-        modules=[curriculum["module"]],
+        modules=[factories.not_sensitive(curriculum["module"])],
         first_names=["Ali", "Bilal", "Daud"],
         acting_user=me,
     )

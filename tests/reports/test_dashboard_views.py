@@ -407,4 +407,4 @@ def test_the_dashboard_runs_the_same_queries_for_little_and_much_data(client, wo
         for x in world["learners"][key]:
             serve(x, user, days_ago=100, kind="medical")
     assert queries(manager, url) == little
-    assert queries(manager, reverse("donor_summary")) <= little
+    assert queries(manager, reverse("donor_summary")) <= little + 1  # its audit entry: a printable export

@@ -1,4 +1,4 @@
-"""Load the demo curriculum, accounts, centre records, peer educator and a year of programme evidence.
+"""Load the demo curriculum, accounts, centre records, help contacts, peer educator and a year of programme evidence.
 
 Safe to run again: nothing is duplicated.
 """
@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from demo.data.curriculum import ensure_demo_curriculum
 from demo.data.evidence import ensure_demo_evidence
+from demo.data.help import ensure_demo_help_contacts
 from demo.data.peers import ensure_demo_peers
 from demo.data.records import ensure_demo_records
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         users = ensure_demo_accounts()
         pages = ensure_demo_curriculum(editor=users["editor"], reviewer=users["reviewer"])
         records = ensure_demo_records(facilitators={name: users[name] for name in ("facilitator1", "facilitator2")})
+        contacts = ensure_demo_help_contacts()
         peers = ensure_demo_peers(users=users)
         evidence = ensure_demo_evidence(users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({pages} curriculum pages added)."))
@@ -42,6 +44,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo centre records already exist: none added.")
         else:
             self.stdout.write(f"Demo centre records added: {records}.")
+        self.stdout.write(f"Demo help contacts added: {contacts}.")
         if peers is None:
             self.stdout.write("Demo peer educator already exists: none added.")
         else:
