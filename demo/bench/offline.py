@@ -9,6 +9,7 @@ conflict rule, updated with every answer, says what each answer should have been
 hold at the end. `make bench` runs it with 1,000 submissions; the tests with 100.
 """
 
+import datetime
 import random
 import time
 import uuid
@@ -20,6 +21,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from courses import offline, selectors, services
@@ -300,3 +302,47 @@ class FaultRun:
 def fault_run(*, phones: list[User], corrector: User, sessions: list[Session], submissions: int, seed: int = 12):
     """Run the fault test and return its figures (see the module's docstring)."""
     return FaultRun(phones=phones, corrector=corrector, sessions=sessions, seed=seed).run(submissions)
+
+
+def bench_fault_world(*, facilitator: User, group, days: int = 20) -> dict[str, Any]:
+    """For `make bench`: the grid group's facilitator and two colleagues (phones), a third colleague who corrects
+    online, and sessions of a lesson with a quiz planned on the last `days` days (created once, reused after)."""
+    from django.contrib.auth.models import Group as Role
+
+    from courses.models import GroupModule
+    from learners.models import StaffAssignment
+    from lms import roles
+
+    role = Role.objects.get(name=roles.FACILITATORS)
+    colleagues = []
+    for name in ("offline-phone-2", "offline-phone-3", "offline-corrector"):
+        user, _created = User.objects.get_or_create(username=name, defaults={"first_name": name})
+        user.groups.add(role)
+        StaffAssignment.objects.get_or_create(user=user, centre=group.centre)
+        colleagues.append(user)
+    modules = [gm.module for gm in GroupModule.objects.filter(group=group).select_related("module")]
+    lesson = next(
+        lesson
+        for module in modules
+        for lesson in selectors.module_lessons(module)
+        if selectors.quiz_question_count(lesson) > 0
+    )
+    today = timezone.localdate()
+    sessions = [
+        services.session_plan(
+            group=group, lesson=lesson, date=today - datetime.timedelta(days=day), acting_user=facilitator
+        )
+        for day in range(1, days + 1)
+    ]
+    return {"phones": [facilitator, *colleagues[:2]], "corrector": colleagues[2], "sessions": sessions}
+
+
+def kept_bytes(client: Client) -> dict[str, int]:
+    """What a phone keeps for the signed-in user: the pages of the coming week's sessions, the offline page
+    and the static files, in bytes as stored (uncompressed)."""
+    manifest = client.get(reverse("offline_manifest")).json()
+    urls = [page["url"] for page in manifest["pages"]] + [manifest["fallback"]]
+    pages = sum(len(client.get(url).content) for url in urls)
+    responses = [client.get(url) for url in manifest["assets"]]
+    assets = sum(len(b"".join(r.streaming_content) if r.streaming else r.content) for r in responses)
+    return {"week_sessions": len(manifest["pages"]) // 2, "week_pages": len(urls), "week_bytes": pages + assets}
