@@ -10,6 +10,7 @@ nominated. Each centre has an approved social action project; the peer educator 
 
 import datetime
 import re
+import uuid
 
 import pytest
 from django.contrib.auth.models import User
@@ -19,7 +20,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from courses import services as delivery
-from courses.models import Attendance, GroupModule, LessonProgress, QuizResult, Session
+from courses.models import Attendance, GroupModule, LessonProgress, OfflineSubmission, QuizResult, Session
 from learners import services as evidence
 from learners.models import (
     Centre,
@@ -59,6 +60,8 @@ TO_DASHBOARD = "to dashboard"  # redirected to the dashboard (nothing to do on t
 TO_PEER_HOME = "to peer home"  # redirected to the peer educator's own area
 OK = "200"  # a page without an object: shown
 NO = "404"  # not found, whatever the object
+SIGN_IN_AGAIN = "401"  # a script's JSON endpoint, signed out: 401 (JSON), so the script keeps its queue
+POST_ONLY = "405"  # an endpoint that only takes POST
 A, B, AB = "A", "B", "AB"  # an object page: shown for objects of these centres, 404 for the others
 
 ROLES = ("anonymous", "nobody", "editor", "reviewer", "peer", "facilitator_a", "facilitator_b", "manager", "admin")
@@ -127,6 +130,14 @@ MATRIX = {
     "indicator_records": (LOGIN,  NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "dashboard_export": (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "indicator_records_export": (LOGIN, NO, NO,      NO,       NO,      OK,     OK,     OK,     OK),
+    # offline sessions: what a phone keeps, the batch endpoint, conflicts to resolve
+    "offline_sessions": (LOGIN,   NO,      NO,       NO,       OK,      OK,     OK,     NO,     OK),
+    "offline_token":    (SIGN_IN_AGAIN, OK, OK,      OK,       OK,      OK,     OK,     OK,     OK),
+    "offline_manifest": (SIGN_IN_AGAIN, OK, OK,      OK,       OK,      OK,     OK,     OK,     OK),
+    "offline_submit":   (POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY,
+                         POST_ONLY),
+    "offline_conflicts": (LOGIN,  NO,      NO,       NO,       OK,      OK,     OK,     NO,     OK),
+    "offline_resolve":  (LOGIN,   NO,      NO,       NO,       A,       A,      B,      NO,     AB),
 }  # fmt: skip
 
 # The object each URL is about (None: a page without an object).
@@ -186,6 +197,12 @@ OBJECT = {
     "indicator_records": None,
     "dashboard_export": None,
     "indicator_records_export": None,
+    "offline_sessions": None,
+    "offline_token": None,
+    "offline_manifest": None,
+    "offline_submit": None,
+    "offline_conflicts": None,
+    "offline_resolve": "conflict",
 }
 # Arguments of pages without an object (the same for every centre: the scope comes from the user).
 FIXED_KWARGS = {
@@ -250,6 +267,7 @@ NOT_RECORDS = {
     "search/",
     "language/",
     "language/<str:code>/",
+    "sw.js",  # the service worker's source: the same file for everyone, no records
 }
 
 CENTRES = {
@@ -272,6 +290,7 @@ MISSING = {
     "training": 999_999,
     "service": 999_999,
     "community_group": 999_999,
+    "conflict": 999_999,
 }
 ARGUMENT = {
     "group": "group_id",
@@ -282,6 +301,7 @@ ARGUMENT = {
     "project": "project_id",
     "training": "training_id",
     "community_group": "group_id",
+    "conflict": "submission_id",
 }
 
 
@@ -408,7 +428,19 @@ def build_world() -> dict:
             "learners": built["learners"],
             "spare": spare,
             "membership": built["memberships"][1],
-            "session": delivery.session_plan(group=group, lesson=first_lesson, date=today, acting_user=admin),
+            "session": (
+                session := delivery.session_plan(group=group, lesson=first_lesson, date=today, acting_user=admin)
+            ),
+            # A phone's submission that met someone else's record, waiting for a decision.
+            "conflict": OfflineSubmission.objects.create(
+                client_id=uuid.uuid4(),
+                user=facilitator,
+                session=session,
+                kind="attendance",
+                data={str(first.pk): "absent"},
+                conflicts={str(first.pk): {"mine": "absent", "theirs": "present", "by": admin.pk}},
+                status="conflict",
+            ),
             "secrets": [
                 spec["name"],
                 *spec["groups"],
@@ -461,6 +493,8 @@ def url_kwargs(world, name: str, key: str | None) -> dict:
         return {"kind": "service", "record_id": objects["service"].pk}
     if kind == "community_group":
         return {"group_id": objects["community_group"].pk}
+    if kind == "conflict":
+        return {"submission_id": objects["conflict"].pk}
     return {"session_id": objects["session"].pk}
 
 
@@ -653,8 +687,8 @@ def expected_get(name: str, role: str, key: str | None) -> tuple[int, str | None
         return 302, reverse("dashboard")
     if cell == TO_PEER_HOME:
         return 302, reverse("peer_home")
-    if cell in (OK, NO):
-        return (200 if cell == OK else 404), None
+    if cell in (OK, NO, SIGN_IN_AGAIN, POST_ONLY):
+        return int(cell), None
     return (200 if key in cell else 404), None
 
 
@@ -701,7 +735,9 @@ def test_the_matrix_is_well_formed():
     for name, cells in MATRIX.items():
         assert len(cells) == len(ROLES), name
         allowed = (
-            {LOGIN, NO, A, B, AB} if OBJECT[name] else {LOGIN, NO, OK, TO_ADMIN, TO_HOME, TO_DASHBOARD, TO_PEER_HOME}
+            {LOGIN, NO, A, B, AB}
+            if OBJECT[name]
+            else {LOGIN, NO, OK, TO_ADMIN, TO_HOME, TO_DASHBOARD, TO_PEER_HOME, SIGN_IN_AGAIN, POST_ONLY}
         )
         assert set(cells) <= allowed, name
 

@@ -16,11 +16,12 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def offline_script(context) -> str:
-    """The offline script and the sentences it shows, on the pages of people who run sessions only (learners'
-    pages load no script). The sentences are JSON, which the content security policy allows (never run)."""
+    """The offline script and the sentences it shows, on the site's own pages of people who run sessions only
+    (learners' pages and the curriculum pages load no script). The sentences are JSON, which the content
+    security policy allows (it is never run)."""
     request = context.get("request")
-    if request is None or not offline.uses_offline(request.user):
-        return ""
+    if request is None or context.get("page") is not None or not offline.uses_offline(request.user):
+        return ""  # curriculum pages (Wagtail's) stay within their 30 KB: the script has nothing to do there
     urls = {
         name: reverse(view)
         for name, view in [

@@ -117,6 +117,8 @@ def offline_submit(request):
 @require_GET
 def conflict_list(request):
     """Submissions from phones that met someone else's record, waiting for a decision."""
+    if not offline.uses_offline(request.user):
+        raise Http404
     return render(request, "courses/offline_conflicts.html", {"conflicts": offline.conflicts_for(request.user)})
 
 
