@@ -22,6 +22,7 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from wagtail.models import ModelLogEntry
 
 from courses import offline, selectors, services
@@ -204,6 +205,9 @@ class FaultRun:
             del phone.client.cookies[settings.SESSION_COOKIE_NAME]  # the CSRF cookie stays, as on a phone
             assert self._post(phone, batch).status_code == 401
             phone.client.force_login(phone.user)
+            # Signing in rotates the CSRF secret (the test client's sign-in leaves the cookie, so rotate it here):
+            # the phone's token is now stale and the next send is refused once, then sent with a fresh one.
+            phone.client.cookies[settings.CSRF_COOKIE_NAME] = get_random_string(32)
             self.tally.expired += 1
         fault = self.rng.random()
         if fault < 0.1:

@@ -15,7 +15,7 @@
   let delay = 1000;
 
   const bar = document.createElement("div");
-  bar.className = "offline-bar";
+  bar.className = "notice offline-bar";
   bar.setAttribute("role", "status");
   bar.hidden = true;
   const main = document.getElementById("main");

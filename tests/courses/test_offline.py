@@ -443,6 +443,8 @@ def test_a_hundred_submissions_over_a_faulty_link_lose_nothing_and_count_nothing
     assert (figures["lost"], figures["duplicated"], figures["wrong_answers"]) == (0, 0, 0)
     assert figures["conflicts"] > 0 and figures["conflicts"] == figures["conflicts_stored"]
     assert OfflineSubmission.objects.count() == 100
-    for fault in ("dropped_requests", "dropped_answers", "replays", "expired_sign_ins", "online_corrections"):
+    faults = ("dropped_requests", "dropped_answers", "replays", "expired_sign_ins", "rotated_tokens")
+    faults += ("online_corrections", "out_of_order_batches")
+    for fault in faults:
         assert figures[fault] > 0, fault
     assert figures["other_account_refused"] == figures["other_account_replays"] > 0

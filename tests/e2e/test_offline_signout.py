@@ -35,7 +35,7 @@ def test_signing_out_warns_about_what_waits_and_deletes_what_the_phone_kept(page
     page.get_by_label("Username").fill("facilitator1")
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("body[data-offline-kept='1']")).to_be_attached(timeout=15_000)
+    expect(page.locator("body[data-offline-kept='2']")).to_be_attached(timeout=15_000)  # one session, two pages
     page.evaluate(WAITING)  # a submission of another account, which this sign-in does not send
     assert page.evaluate(KEPT) > 0
     warnings = []
