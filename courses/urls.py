@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses.views import groups, sessions
+from courses.views import groups, offline, sessions
 
 urlpatterns = [
     path("dashboard/", groups.dashboard, name="dashboard"),
@@ -18,4 +18,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/cancel/", sessions.session_cancel, name="session_cancel"),
     path("sessions/<int:session_id>/attendance-sheet/", sessions.attendance_sheet, name="attendance_sheet"),
     path("sessions/<int:session_id>/score-sheet/", sessions.score_sheet, name="score_sheet"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.offline_sessions, name="offline_sessions"),
+    path("offline/token/", offline.offline_token, name="offline_token"),
+    path("offline/kept/", offline.offline_manifest, name="offline_manifest"),
+    path("offline/submit/", offline.offline_submit, name="offline_submit"),
+    path("offline/conflicts/", offline.conflict_list, name="offline_conflicts"),
+    path("offline/conflicts/<int:submission_id>/", offline.conflict_resolve, name="offline_resolve"),
 ]

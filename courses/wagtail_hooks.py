@@ -71,3 +71,16 @@ def register_translations_report_urls():
             name="translations_report_results",
         ),
     ]
+
+
+OFFLINE_ACTIONS = {
+    "lms.offline.conflict": (_("Offline conflict"), _("Kept a phone's submission as a conflict")),
+    "lms.offline.resolve": (_("Resolve offline conflict"), _("Resolved a phone's conflicting submission")),
+}
+
+
+@hooks.register("register_log_actions")
+def register_offline_actions(actions):
+    """Name the offline sessions' actions (courses.offline) in the log."""
+    for action, (label, message) in OFFLINE_ACTIONS.items():
+        actions.register_action(action, label, message)

@@ -11,6 +11,7 @@ A's team.
 
 import datetime
 import re
+import uuid
 
 import pytest
 from django.contrib.auth.models import User
@@ -20,7 +21,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from courses import services as delivery
-from courses.models import Attendance, GroupModule, LessonProgress, QuizResult, Session
+from courses.models import Attendance, GroupModule, LessonProgress, OfflineSubmission, QuizResult, Session
 from learners import services as evidence
 from learners.models import (
     Centre,
@@ -62,6 +63,8 @@ TO_PEER_HOME = "to peer home"  # redirected to the peer educator's own area
 TO_ENROL = "to set up"  # redirected to set up an authenticator app (two-factor sign-in required, none set up)
 OK = "200"  # a page without an object: shown
 NO = "404"  # not found, whatever the object
+SIGN_IN_AGAIN = "401"  # a script's JSON endpoint, signed out: 401 (JSON), so the script keeps its queue
+POST_ONLY = "405"  # an endpoint that only takes POST
 A, B, AB = "A", "B", "AB"  # an object page: shown for objects of these centres, 404 for the others
 
 ROLES = ("anonymous", "nobody", "editor", "reviewer", "peer", "facilitator_a", "facilitator_b", "manager", "admin")
@@ -140,6 +143,14 @@ MATRIX = {
                          TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD),
     "two_factor_verify": (LOGIN,  TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD,
                          TO_DASHBOARD, TO_DASHBOARD, TO_DASHBOARD),
+    # offline sessions: what a phone keeps, the batch endpoint, conflicts to resolve
+    "offline_sessions": (LOGIN,   NO,      NO,       NO,       OK,      OK,     OK,     NO,     OK),
+    "offline_token":    (SIGN_IN_AGAIN, OK, OK,      OK,       OK,      OK,     OK,     OK,     OK),
+    "offline_manifest": (SIGN_IN_AGAIN, OK, OK,      OK,       OK,      OK,     OK,     OK,     OK),
+    "offline_submit":   (POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY,
+                         POST_ONLY),
+    "offline_conflicts": (LOGIN,  NO,      NO,       NO,       OK,      OK,     OK,     NO,     OK),
+    "offline_resolve":  (LOGIN,   NO,      NO,       NO,       A,       A,      B,      NO,     AB),
 }  # fmt: skip
 
 # The object each URL is about (None: a page without an object).
@@ -204,6 +215,12 @@ OBJECT = {
     "two_factor": None,
     "two_factor_enrol": None,
     "two_factor_verify": None,
+    "offline_sessions": None,
+    "offline_token": None,
+    "offline_manifest": None,
+    "offline_submit": None,
+    "offline_conflicts": None,
+    "offline_resolve": "conflict",
 }
 # Arguments of pages without an object (the same for every centre: the scope comes from the user).
 FIXED_KWARGS = {
@@ -271,6 +288,7 @@ NOT_RECORDS = {
     "language/<str:code>/",
     "accounts/password_reset/",
     "admin/password_reset/",
+    "sw.js",  # the service worker's source: the same file for everyone, no records
 }
 
 CENTRES = {
@@ -294,6 +312,7 @@ MISSING = {
     "service": 999_999,
     "community_group": 999_999,
     "photo": 999_999,
+    "conflict": 999_999,
 }
 ARGUMENT = {
     "group": "group_id",
@@ -304,6 +323,7 @@ ARGUMENT = {
     "project": "project_id",
     "training": "training_id",
     "community_group": "group_id",
+    "conflict": "submission_id",
 }
 
 
@@ -441,7 +461,19 @@ def build_world() -> dict:
             "learners": built["learners"],
             "spare": spare,
             "membership": built["memberships"][1],
-            "session": delivery.session_plan(group=group, lesson=first_lesson, date=today, acting_user=admin),
+            "session": (
+                session := delivery.session_plan(group=group, lesson=first_lesson, date=today, acting_user=admin)
+            ),
+            # A phone's submission that met someone else's record, waiting for a decision.
+            "conflict": OfflineSubmission.objects.create(
+                client_id=uuid.uuid4(),
+                user=facilitator,
+                session=session,
+                kind="attendance",
+                data={str(first.pk): "absent"},
+                conflicts={str(first.pk): {"mine": "absent", "theirs": "present", "by": admin.pk}},
+                status="conflict",
+            ),
             "secrets": [
                 spec["name"],
                 *spec["groups"],
@@ -496,6 +528,8 @@ def url_kwargs(world, name: str, key: str | None) -> dict:
         return {"group_id": objects["community_group"].pk}
     if kind == "photo":
         return {"project_id": objects["project"].pk, "photo_id": objects["photo"].pk, "size": "thumbnail"}
+    if kind == "conflict":
+        return {"submission_id": objects["conflict"].pk}
     return {"session_id": objects["session"].pk}
 
 
@@ -698,8 +732,8 @@ def expected_answer(cell: str, key: str | None) -> tuple[int, str | None]:
         return 302, reverse("dashboard")
     if cell == TO_PEER_HOME:
         return 302, reverse("peer_home")
-    if cell in (OK, NO):
-        return (200 if cell == OK else 404), None
+    if cell in (OK, NO, SIGN_IN_AGAIN, POST_ONLY):
+        return int(cell), None
     return (200 if key in cell else 404), None
 
 
@@ -746,7 +780,9 @@ def test_the_matrix_is_well_formed():
     for name, cells in MATRIX.items():
         assert len(cells) == len(ROLES), name
         allowed = (
-            {LOGIN, NO, A, B, AB} if OBJECT[name] else {LOGIN, NO, OK, TO_ADMIN, TO_HOME, TO_DASHBOARD, TO_PEER_HOME}
+            {LOGIN, NO, A, B, AB}
+            if OBJECT[name]
+            else {LOGIN, NO, OK, TO_ADMIN, TO_HOME, TO_DASHBOARD, TO_PEER_HOME, SIGN_IN_AGAIN, POST_ONLY}
         )
         assert set(cells) <= allowed, name
 

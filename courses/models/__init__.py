@@ -13,6 +13,7 @@ from courses.models.content import (
     split_lines,
 )
 from courses.models.delivery import Attendance, GroupModule, LessonProgress, QuizResult, Session
+from courses.models.offline import OfflineSubmission
 
 __all__ = [
     "Attendance",
@@ -21,6 +22,7 @@ __all__ = [
     "LessonPage",
     "LessonProgress",
     "ModulePage",
+    "OfflineSubmission",
     "QuizResult",
     "Session",
     "Topic",

@@ -39,7 +39,7 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
     out = tmp_path / "bench.json"
     monkeypatch.setenv("BENCH_OUT", str(out))
     console = io.StringIO()
-    call_command("bench", scale=0.0005, requests=2, no_reset=True, stdout=console)
+    call_command("bench", scale=0.0005, requests=2, no_reset=True, offline_submissions=40, stdout=console)
 
     report = json.loads(out.read_text())
     assert set(report["scale"]) == {
@@ -97,6 +97,11 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
     assert urdu["font_bytes_first_visit"] > 50_000 and urdu["font_bytes_second_visit"] == 0
     assert "immutable" in urdu["font_cache_control_production"]
     assert "Urdu lesson page: HTML" in table
+    offline = report["offline"]
+    assert offline["submissions"] == 40 and offline["lost"] == offline["duplicated"] == offline["wrong_answers"] == 0
+    assert offline["conflicts"] == offline["conflicts_stored"] and offline["seconds"] > 0
+    assert 0 < offline["week_bytes"] < 1024 * 1024
+    assert "Offline: 40 submissions" in table
 
 
 def test_the_bench_data_moves_a_learner_to_the_next_centre_and_keeps_their_history_where_it_happened():
@@ -172,7 +177,7 @@ def test_bench_stops_before_writing_a_row_its_model_would_refuse(tmp_path, monke
     haircut = SimpleNamespace(value="haircut")
     monkeypatch.setattr(build, "SERVICE_KINDS", ((ServiceRecord.Kind.EDUCATION, 1, ""), (haircut, 1, "")))
     with pytest.raises(CommandError, match="learners.ServiceRecord row that its model refuses.*haircut"):
-        call_command("bench", scale=0.0005, requests=1, no_reset=True, stdout=io.StringIO())
+        call_command("bench", scale=0.0005, requests=1, no_reset=True, offline_submissions=0, stdout=io.StringIO())
     assert not ServiceRecord.objects.exists()
     assert not (tmp_path / "bench.json").exists()
 

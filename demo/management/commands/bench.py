@@ -36,6 +36,7 @@ from wagtail.models import Locale
 
 from courses.models import LessonPage
 from demo.bench import build, timing
+from demo.bench import offline as offline_bench
 from learners.models import Centre, Learner
 from lms.settings import base as base_settings
 from reports.forms import default_period
@@ -63,8 +64,23 @@ class Command(BaseCommand):
             help="Build into the current, migrated database without wiping it (the test suite uses this); "
             "it must hold no learners yet.",
         )
+        parser.add_argument(
+            "--offline-submissions",
+            type=int,
+            default=1000,
+            help="Submissions sent through the offline batch endpoint in the fault run (default 1000).",
+        )
 
-    def handle(self, *args, scale: float, requests: int, skip_build: bool, no_reset: bool, **options):
+    def handle(
+        self,
+        *args,
+        scale: float,
+        requests: int,
+        skip_build: bool,
+        no_reset: bool,
+        offline_submissions: int = 1000,
+        **options,
+    ):
         if requests < 1 or scale <= 0:
             raise CommandError("--requests must be at least 1 and --scale above 0.")
         if settings.DEBUG:
@@ -80,6 +96,7 @@ class Command(BaseCommand):
 
         results, export, downloads = self._measure(world, requests)
         urdu_lesson = timing.urdu_lesson_weight(self._urdu_client(world), self._urdu_lesson_url(world))
+        offline = self._measure_offline(world, offline_submissions)
         report = {
             "scale": reached,
             "database": connection.vendor,
@@ -93,6 +110,7 @@ class Command(BaseCommand):
             "pages": [result.as_dict() for result in results],
             "export": export,
             "lesson_page_urdu": urdu_lesson,
+            "offline": offline,
         }
         out = os.environ.get("BENCH_OUT") or DEFAULT_OUT
         with open(out, "w", encoding="utf-8") as handle:
@@ -100,6 +118,7 @@ class Command(BaseCommand):
             handle.write("\n")
         self._print_table(reached, results, out, export)
         self._print_urdu_lesson(urdu_lesson)
+        self._print_offline(offline)
         broken = [f"{r.name} ({r.url}) answered {r.status}" for r in results if r.status != 200]
         broken += [f"the {EXPORTED} download ({url}) answered {d.status}" for url, d in downloads if d.status != 200]
         if broken:
@@ -205,6 +224,26 @@ class Command(BaseCommand):
             "url_100k": large_url,
         }
         return export, [(small_url, fast_small), (large_url, fast_large)]
+
+    @staticmethod
+    def _measure_offline(world: build.BenchWorld, submissions: int) -> dict:
+        """What a phone keeps for the facilitator's coming week (bytes), then the offline fault run: submissions
+        through the batch endpoint over a faulty link (demo.bench.offline), with what was lost or doubled."""
+        kept = offline_bench.kept_bytes(timing.bench_client(world.facilitator))
+        fault_world = offline_bench.bench_fault_world(facilitator=world.facilitator, group=world.group)
+        return {**offline_bench.fault_run(submissions=submissions, **fault_world), **kept}
+
+    def _print_offline(self, figures: dict) -> None:
+        """One paragraph: the fault run's figures and what a phone keeps for a week."""
+        self.stdout.write(
+            f"\nOffline: {figures['submissions']} submissions in {figures['seconds']} s "
+            f"({figures['requests']} requests; {figures['dropped_requests']} dropped, {figures['dropped_answers']} "
+            f"answers lost, {figures['replays']} replays, {figures['out_of_order_batches']} batches out of order, "
+            f"{figures['expired_sign_ins']} expired sign-ins, {figures['online_corrections']} online corrections): "
+            f"lost {figures['lost']}, duplicated {figures['duplicated']}, conflicts {figures['conflicts']} "
+            f"(stored {figures['conflicts_stored']}), wrong answers {figures['wrong_answers']}. "
+            f"A week kept on a phone: {figures['week_sessions']} sessions, {figures['week_bytes']} bytes."
+        )
 
     def _build(self, scale: build.Scale, *, no_reset: bool, timings: dict) -> None:
         """Empty the database (or check it is empty), then build the data set."""
