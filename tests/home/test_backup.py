@@ -46,6 +46,7 @@ def manage(*args: str, database_url: str, media: Path, passphrase: str = "") -> 
         "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
         "DATABASE_URL": database_url,
         "DJANGO_MEDIA_ROOT": str(media),
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(private_of(media)),
         "LMS_BACKUP_PASSPHRASE": passphrase,
     }
     done = subprocess.run(  # noqa: S603 - our own manage.py, with arguments from this test
@@ -53,6 +54,11 @@ def manage(*args: str, database_url: str, media: Path, passphrase: str = "") -> 
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def private_of(media: Path) -> Path:
+    """The private uploads folder (project photos) that goes with an uploads folder in these tests."""
+    return media.parent / f"{media.name}-private"
 
 
 def restored_counts(database_url: str, media: Path) -> dict[str, int]:
@@ -71,6 +77,7 @@ def restored_counts(database_url: str, media: Path) -> dict[str, int]:
 def media(settings, tmp_path):
     """An uploads folder of this test's own."""
     settings.MEDIA_ROOT = str(tmp_path / "media-source")
+    settings.LMS_PRIVATE_MEDIA_ROOT = private_of(Path(settings.MEDIA_ROOT))
     return Path(settings.MEDIA_ROOT)
 
 
@@ -104,6 +111,8 @@ def world(db, media):
     Document.objects.create(title="Body safety handout", file=ContentFile(os.urandom(5000), name="handout.pdf"))
     (media / "extra" / "nested").mkdir(parents=True)
     (media / "extra" / "nested" / "notes.txt").write_text("ترجمہ\n", encoding="utf-8")
+    (private_of(media) / "activity-photos").mkdir(parents=True)
+    (private_of(media) / "activity-photos" / "a1b2.jpg").write_bytes(os.urandom(3000))
     return users
 
 
@@ -132,12 +141,15 @@ def postgres_database(name: str):
     return url, drop
 
 
-def drill(archive: Path, database_url: str, target_media: Path, source_counts, source_files) -> None:
+def drill(
+    archive: Path, database_url: str, target_media: Path, source_media: Path, source_counts, source_files
+) -> None:
     """Restore the archive into a fresh database and folder: every table's rows and every file are identical."""
     out = manage("restore", str(archive), database_url=database_url, media=target_media, passphrase=PASSPHRASE)
     assert "every checksum matching" in out
     assert restored_counts(database_url, target_media) == source_counts
     assert file_checksums(target_media) == source_files
+    assert file_checksums(private_of(target_media)) == file_checksums(private_of(source_media))
 
 
 @pytest.mark.django_db
@@ -151,12 +163,12 @@ def test_restore_drill_gives_back_every_row_and_file(world, media, tmp_path, mon
     if connection.vendor == "postgresql":
         url, drop = postgres_database(f"lms_backup_drill_{uuid.uuid4().hex[:8]}")
         try:
-            drill(archive, url, tmp_path / "media-pg", source_counts, source_files)
+            drill(archive, url, tmp_path / "media-pg", media, source_counts, source_files)
         finally:
             drop()
     # On PostgreSQL this is the other engine: the same archive loads into SQLite.
     sqlite_url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-    drill(archive, sqlite_url, tmp_path / "media-sqlite", source_counts, source_files)
+    drill(archive, sqlite_url, tmp_path / "media-sqlite", media, source_counts, source_files)
 
 
 @pytest.mark.django_db

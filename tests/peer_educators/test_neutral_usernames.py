@@ -13,7 +13,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("peer_educators.migrations.0003_neutral_peer_usernames")
+migration = importlib.import_module("peer_educators.migrations.0007_neutral_peer_usernames")
 
 
 @pytest.fixture
