@@ -121,6 +121,7 @@ MATRIX = {
     "school_enrolment_add": (LOGIN, NO,    NO,       NO,       NO,      A,      B,      NO,     AB),
     "learner_transfer": (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     "outcome_remove":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "services_for_group": (LOGIN, NO,      NO,       NO,       NO,      OK,     OK,     NO,     OK),
     # community structures
     "community_list":   (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "community_group_create": (LOGIN, NO,  NO,       NO,       NO,      OK,     OK,     NO,     OK),
@@ -160,6 +161,7 @@ OBJECT = {
     "group_create": None,
     "learner_list": None,
     "learner_register": None,
+    "services_for_group": None,
     "group_detail": "group",
     "group_edit": "group",
     "sessions_plan": "group",
