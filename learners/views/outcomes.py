@@ -177,9 +177,8 @@ def services_for_group(request):
     """Record one service for several children of a centre at once (a recreation day, a medical camp, a hygiene kit
     distribution), choosing them from the centre's groups. A user with several centres first chooses one."""
     centres = access.centres_managed_by(request.user).filter(is_active=True).order_by("name")
-    chosen = parse_id(request.GET.get("centre", ""))
-    if chosen is not None:
-        centre = get_object_or_404(centres, pk=chosen)
+    if "centre" in request.GET:  # a centre named that names none of the user's answers 404
+        centre = get_object_or_404(centres, pk=parse_id(request.GET["centre"]) or 0)
     else:
         only = list(centres[:2])
         if not only:

@@ -160,3 +160,17 @@ class GroupRecordPageTests(GroupRecordWorld):
             assert self.client.get(URL).status_code == 404
         self.client.force_login(self.other)
         assert self.client.get(URL, {"centre": self.home.pk}).status_code == 404
+
+    def test_ids_no_record_can_have_are_refused_without_failing_the_page(self):
+        self.client.force_login(self.facilitator)
+        for value in ("abc", "0", "-1", str(2**63)):
+            assert self.client.get(URL, {"centre": value}).status_code == 404
+        response = self.post({"learners": [str(2**63), "x"], "groups": ["-3"]})
+        assert response.status_code == 200
+        assert not ServiceRecord.objects.exists()
+
+    def test_an_administrator_of_several_centres_chooses_one_first(self):
+        self.client.force_login(self.users["admin"])
+        page = self.client.get(URL).content.decode()
+        assert f"?centre={self.home.pk}" in page and f"?centre={self.away.pk}" in page
+        assert self.client.get(URL, {"centre": self.away.pk}).status_code == 200
