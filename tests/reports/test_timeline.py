@@ -7,10 +7,11 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from learners import services as registry
 from learners.models import CentreTransfer, CommunityGroup, JobPlacement, SchoolEnrolment, ServiceRecord, Trade
-from lms import roles
+from lms import audit, roles
 from peer_educators import services as pathway
 from peer_educators.models import PeerEducator, StatusChange
 from reports.selectors import TIMELINE_KINDS, learner_timeline
@@ -226,3 +227,12 @@ class TimelinePageTests(TimelineWorld):
         assert response.content.count(b"<li><time") == 100
         assert len(response.content) < 30 * 1024
         assert b'rel="next"' in response.content
+
+    def test_opening_it_is_audited_like_the_record_and_out_of_scope_is_not(self):
+        self.client.force_login(self.other)
+        self.client.get(self.url())
+        assert not ModelLogEntry.objects.filter(action=audit.VIEW_LEARNER).exists()
+        self.client.force_login(self.facilitator)
+        self.client.get(self.url())
+        [entry] = ModelLogEntry.objects.filter(action=audit.VIEW_LEARNER)
+        assert entry.object_id == str(self.asad.pk) and entry.data["what"] == "timeline"
