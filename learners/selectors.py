@@ -82,3 +82,26 @@ def help_contacts_for(user: User | AnonymousUser) -> list[HelpContact]:
     if user.is_authenticated:
         programme |= Q(centre__in=access.home_centres(user))
     return list(HelpContact.objects.filter(programme).order_by(F("centre_id").asc(nulls_last=True), "order", "pk"))
+
+
+def centre_roll_by_group(centre) -> tuple[list[tuple[Group, list[Learner]]], list[Learner]]:
+    """The centre's active learners as its groups hold them, for choosing children: each active group with its
+    current members (by code), then the active learners in no current group. Two queries."""
+    by_group: dict[int, list[Learner]] = {}
+    groups: dict[int, Group] = {}
+    memberships = (
+        Membership.objects.current()
+        .filter(group__centre=centre, group__is_active=True, learner__status=Learner.Status.ACTIVE)
+        .select_related("group", "learner")
+        .order_by("group__name", "learner__code")
+    )
+    for membership in memberships:
+        groups.setdefault(membership.group_id, membership.group)
+        by_group.setdefault(membership.group_id, []).append(membership.learner)
+    in_groups = Membership.objects.current().filter(group__centre=centre, group__is_active=True)
+    ungrouped = list(
+        Learner.objects.filter(centre=centre, status=Learner.Status.ACTIVE)
+        .exclude(pk__in=in_groups.values("learner_id"))
+        .order_by("code")
+    )
+    return [(groups[pk], by_group[pk]) for pk in groups], ungrouped

@@ -15,6 +15,7 @@ urlpatterns = [
     path("learners/<str:code>/placements/add/", outcomes.placement_add, name="placement_add"),
     path("learners/<str:code>/school/add/", outcomes.school_enrolment_add, name="school_enrolment_add"),
     path("learners/<str:code>/transfer/", outcomes.learner_transfer, name="learner_transfer"),
+    path("services/for-several/", outcomes.services_for_group, name="services_for_group"),
     path("training/<int:training_id>/", outcomes.training_update, name="training_update"),
     path("outcomes/<str:kind>/<int:record_id>/remove/", outcomes.outcome_remove, name="outcome_remove"),
     path("groups/<int:group_id>/members/add/", views.members_add, name="members_add"),

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 MAX_PEOPLE = 100_000
 # Members of one Parents' Community Committee or child association (by sex).
 MAX_COMMITTEE_MEMBERS = 1_000
+# Children recorded in one submit of a group record (a medical camp, a kit distribution): a centre's whole roll.
+MAX_GROUP_RECORD = 500
 
 # Dates of records: nothing the programme records happened before 1990, or is planned more than a few years ahead.
 EARLIEST_DATE = datetime.date(1990, 1, 1)

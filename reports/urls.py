@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from reports.views import dashboard, exports, subject_access
+from reports.views import dashboard, exports, subject_access, timeline
 
 urlpatterns = [
     path("reports/", dashboard.indicator_dashboard, name="indicator_dashboard"),
     path("reports/summary/", dashboard.donor_summary, name="donor_summary"),
     path("reports/export/<str:fmt>/", exports.dashboard_export, name="dashboard_export"),
     path("reports/records/<slug:key>/", dashboard.indicator_records, name="indicator_records"),
+    path("learners/<str:code>/timeline/", timeline.learner_timeline, name="learner_timeline"),
     path("reports/learners/<str:code>/file/", subject_access.learner_data_export, name="learner_data_export"),
     path(
         "reports/records/<slug:key>/export/<str:fmt>/",

@@ -2,6 +2,7 @@
 
 from learners.forms.community import CommunityGroupForm, CommunityMeetingForm, SensitisationEventForm
 from learners.forms.outcomes import (
+    GroupServiceForm,
     LearnerTransferForm,
     OutcomeRemoveForm,
     PlacementForm,
@@ -20,6 +21,7 @@ from learners.forms.registry import (
 )
 
 __all__ = [
+    "GroupServiceForm",
     "LearnerTransferForm",
     "OutcomeRemoveForm",
     "PlacementForm",

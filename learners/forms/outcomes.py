@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from learners import services
-from learners.models import Centre, JobPlacement, Learner, ServiceRecord, Trade, TrainingEnrolment
+from learners.models import Centre, Group, JobPlacement, Learner, Membership, ServiceRecord, Trade, TrainingEnrolment
 from learners.services.outcomes import TRAINING_FIELDS
-from lms.forms import IdChoiceField, ServiceForm, date_field, with_blank
+from lms.forms import IdChoiceField, IdMultipleChoiceField, ServiceForm, date_field, with_blank
 
 
 def active_trades():
@@ -148,3 +148,49 @@ class OutcomeRemoveForm(ServiceForm):
         """Remove the record through outcome_remove; False (with errors on the form) when refused."""
         self.run(services.outcome_remove, record=self.record, acting_user=acting_user)
         return not self.errors
+
+
+class GroupServiceForm(ServiceForm):
+    """Record one service given to many children of a centre at once: its type, the date, who provided it, and the
+    children, ticked one by one or by whole group (a group's current members)."""
+
+    kind = ServiceRecordForm.base_fields["kind"]
+    date = date_field(_("Date"))
+    provider = ServiceRecordForm.base_fields["provider"]
+    groups = IdMultipleChoiceField(
+        label=_("Whole groups"), queryset=Group.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    learners = IdMultipleChoiceField(
+        label=_("Children"), queryset=Learner.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, centre: Centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        # Every active learner of the centre may be ticked; the service refuses one without consent, by code.
+        self.fields["groups"].queryset = Group.objects.filter(centre=centre, is_active=True)
+        self.fields["learners"].queryset = Learner.objects.filter(centre=centre, status=Learner.Status.ACTIVE)
+
+    def chosen_learners(self) -> list[Learner]:
+        """The children ticked one by one and the current members of the groups ticked whole."""
+        chosen = {learner.pk: learner for learner in self.cleaned_data.get("learners") or []}
+        groups = self.cleaned_data.get("groups")
+        if groups:
+            members = Learner.objects.filter(
+                memberships__in=Membership.objects.current().filter(group__in=groups), status=Learner.Status.ACTIVE
+            )
+            chosen.update({learner.pk: learner for learner in members})
+        return list(chosen.values())
+
+    def submit(self, *, acting_user):
+        """Record the service for every chosen child; the Result, or None (with the reason on the form)."""
+        data = self.cleaned_data
+        return self.run(
+            services.services_record_for_group,
+            centre=self.centre,
+            learners=self.chosen_learners(),
+            kind=data["kind"],
+            date=data["date"],
+            provider=data["provider"],
+            acting_user=acting_user,
+        )

@@ -7,6 +7,7 @@ full_clean(), writes an audit entry, and returns the existing row when the same 
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -27,6 +28,8 @@ from learners.models import (
 )
 from learners.services.registry import membership_end, require_consent, validate_not_future
 from lms import access, audit
+from lms.results import Done, Result
+from lms.validators import MAX_GROUP_RECORD
 
 # The records a facilitator may remove when recorded by mistake, by the name used in URLs.
 OUTCOME_KINDS: dict[str, type[models.Model]] = {
@@ -110,6 +113,84 @@ def service_record(
         learner=learner, centre=learner.centre, kind=kind, date=date, provider=provider, recorded_by=acting_user
     )
     return _record_once(record, same, "lms.service.record", ["kind", "date", "provider"], acting_user)
+
+
+@dataclass(frozen=True)
+class GroupRecording:
+    """What one group record did: the rows it wrote, and the children who already had that record."""
+
+    created: list[ServiceRecord]
+    already: list[Learner]
+
+
+def _codes(learners) -> str:
+    return ", ".join(sorted(learner.code for learner in learners))
+
+
+@transaction.atomic
+def services_record_for_group(
+    *,
+    centre: Centre,
+    learners,
+    kind: str,
+    date: datetime.date,
+    provider: str = "",
+    acting_user: User,
+) -> Result[GroupRecording]:
+    """Record one service given to many children of a centre at once (a recreation day, a medical camp, a hygiene
+    kit distribution): one row per child, all or none. The same rules as one by one (`service_record`): every
+    child needs consent and assent (the refusal names each one without), belongs to the centre and had joined by
+    that day. A child who already has the same record that day is left as they were (resubmitting is harmless).
+    One audit entry per row written, as one by one."""
+    access.require_in(
+        acting_user,
+        access.centres_managed_by,
+        centre,
+        field="centre",
+        message=_("You cannot change the records of %(centre)s.") % {"centre": centre.name},
+    )
+    ids = {learner.pk for learner in learners}
+    if not ids:
+        raise ValidationError({"learners": _("Choose at least one child.")})
+    if len(ids) > MAX_GROUP_RECORD:
+        raise ValidationError(
+            {"learners": _("Choose at most %(limit)d children at a time.") % {"limit": MAX_GROUP_RECORD}}
+        )
+    chosen = list(Learner.objects.select_for_update().filter(pk__in=ids).order_by("code"))
+    elsewhere = [learner for learner in chosen if learner.centre_id != centre.pk]
+    if elsewhere:
+        raise ValidationError(
+            {
+                "learners": _("Not learners of %(centre)s: %(codes)s.")
+                % {"centre": centre.name, "codes": _codes(elsewhere)}
+            }
+        )
+    require_consent(chosen)
+    validate_not_future("date", date)
+    late = [learner for learner in chosen if date < learner.joined_on]
+    if late:
+        raise ValidationError(
+            {"date": _("These children joined after this date: %(codes)s.") % {"codes": _codes(late)}}
+        )
+    provider = (provider or "").strip()
+    had = set(
+        ServiceRecord.objects.filter(learner__in=chosen, kind=kind, date=date, provider=provider).values_list(
+            "learner_id", flat=True
+        )
+    )
+    rows = [
+        ServiceRecord(learner=learner, centre=centre, kind=kind, date=date, provider=provider, recorded_by=acting_user)
+        for learner in chosen
+        if learner.pk not in had
+    ]
+    for row in rows:  # the keys were checked above; the constraint is the database's (a race rolls it all back)
+        row.full_clean(exclude=["learner", "centre", "recorded_by"], validate_constraints=False)
+    ServiceRecord.objects.bulk_create(rows)
+    for row in rows:
+        data = {"learner": row.learner.code, "centre": centre.pk, **audit.snapshot(row, ["kind", "date", "provider"])}
+        audit.record(row, "lms.service.record", user=acting_user, data=data)
+    recording = GroupRecording(created=rows, already=[learner for learner in chosen if learner.pk in had])
+    return Result(recording, Done.CREATED if rows else Done.UNCHANGED)
 
 
 @transaction.atomic

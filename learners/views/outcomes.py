@@ -8,9 +8,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from learners import selectors
 from learners.forms import (
+    GroupServiceForm,
     LearnerTransferForm,
     OutcomeRemoveForm,
     PlacementForm,
@@ -22,6 +24,7 @@ from learners.forms import (
 from learners.models import TrainingEnrolment
 from learners.services import OUTCOME_KINDS
 from lms import access
+from lms.validators import parse_id
 
 # What each add page records: its form, heading and the success message (with %(code)s).
 ADD_PAGES = {
@@ -155,3 +158,49 @@ def learner_transfer(request, code):
                 return redirect("learner_record", code=learner.code)
             return redirect("learner_list")  # the record now belongs to a centre this user does not see
     return render(request, "learners/learner_transfer.html", {"form": form, "learner": learner})
+
+
+def _group_record_message(result) -> str:
+    """What a group record did, in one sentence: how many children it recorded for, and how many already had it."""
+    created, already = len(result.record.created), len(result.record.already)
+    recorded = ngettext("Recorded for %(count)d child.", "Recorded for %(count)d children.", created) % {
+        "count": created
+    }
+    if not already:
+        return recorded
+    had = ngettext("%(count)d already had it.", "%(count)d already had it.", already) % {"count": already}
+    return f"{recorded} {had}"
+
+
+@login_required
+def services_for_group(request):
+    """Record one service for several children of a centre at once (a recreation day, a medical camp, a hygiene kit
+    distribution), choosing them from the centre's groups. A user with several centres first chooses one."""
+    centres = access.centres_managed_by(request.user).filter(is_active=True).order_by("name")
+    if "centre" in request.GET:  # a centre named that names none of the user's answers 404
+        centre = get_object_or_404(centres, pk=parse_id(request.GET["centre"]) or 0)
+    else:
+        only = list(centres[:2])
+        if not only:
+            raise Http404
+        if len(only) > 1:
+            return render(request, "learners/services_for_group.html", {"centres": centres})
+        centre = only[0]
+    form = GroupServiceForm(request.POST or None, centre=centre)
+    if request.method == "POST" and form.is_valid():
+        result = form.submit(acting_user=request.user)
+        if result is not None:
+            messages.success(request, _group_record_message(result))
+            return redirect(f"{request.path}?centre={centre.pk}")
+    groups, ungrouped = selectors.centre_roll_by_group(centre)
+    posted = {str(pk) for pk in request.POST.getlist("learners")} if request.method == "POST" else set()
+    whole = {str(pk) for pk in request.POST.getlist("groups")} if request.method == "POST" else set()
+    context = {
+        "form": form,
+        "centre": centre,
+        "groups": groups,
+        "ungrouped": ungrouped,
+        "ticked": posted,
+        "whole": whole,
+    }
+    return render(request, "learners/services_for_group.html", context)

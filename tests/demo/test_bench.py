@@ -24,6 +24,7 @@ PAGES = [
     "run_session",
     "group_progress",
     "learner_record",
+    "learner_timeline",
     "peer_home",
     "project_list",
     "project_detail",

@@ -130,6 +130,12 @@ CASES = {
     },
     # learners: outcomes
     "service_record": lambda w: {"learner": w["learner"], "kind": ServiceRecord.Kind.EDUCATION, "date": TODAY()},
+    "services_record_for_group": lambda w: {
+        "centre": w["home"],
+        "learners": [w["learner"]],
+        "kind": ServiceRecord.Kind.RECREATION,
+        "date": TODAY(),
+    },
     "training_enrol": lambda w: {"learner": w["learner"], "trade": w["trade"], "enrolled_on": TODAY()},
     "training_update": lambda w: {"training": w["training"], "completed_on": TODAY()},
     "placement_record": lambda w: {

@@ -137,6 +137,7 @@ class Command(BaseCommand):
             (client, "run_session", reverse("session_run", args=[world.session.pk])),
             (client, "group_progress", reverse("group_progress", args=[world.group.pk])),
             (client, "learner_record", reverse("learner_record", args=[world.learner.code])),
+            (client, "learner_timeline", reverse("learner_timeline", args=[world.learner.code])),
             (peer_client, "peer_home", reverse("peer_home")),
             (client, "project_list", reverse("project_list")),
             (client, "project_detail", reverse("project_detail", args=[world.project.pk])),
