@@ -1,6 +1,7 @@
 """Forms for learner records; each calls a service, never `.save()` on a record."""
 
 from learners.forms.community import CommunityGroupForm, CommunityMeetingForm, SensitisationEventForm
+from learners.forms.coordination import CoordinationMeetingForm, FollowUpForm, TrainingEventForm
 from learners.forms.outcomes import (
     LearnerTransferForm,
     OutcomeRemoveForm,
@@ -20,6 +21,9 @@ from learners.forms.registry import (
 )
 
 __all__ = [
+    "CoordinationMeetingForm",
+    "FollowUpForm",
+    "TrainingEventForm",
     "LearnerTransferForm",
     "OutcomeRemoveForm",
     "PlacementForm",
