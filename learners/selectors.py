@@ -6,11 +6,22 @@ runs a fixed number of queries.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 
-from learners.models import CommunityGroup, Group, HelpContact, Learner, Membership
+from learners.models import (
+    CONSENT_ON_FILE,
+    CommunityGroup,
+    Group,
+    HelpContact,
+    JobPlacement,
+    Learner,
+    Membership,
+    PlacementFollowUp,
+    SchoolEnrolment,
+)
 from lms import access
 
 
@@ -105,3 +116,61 @@ def centre_roll_by_group(centre) -> tuple[list[tuple[Group, list[Learner]]], lis
         .order_by("code")
     )
     return [(groups[pk], by_group[pk]) for pk in groups], ungrouped
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    """A follow-up after placement not yet recorded: the job placement or school enrolment, the point (3 or
+    6 months) and the day it falls due."""
+
+    record: object
+    is_job: bool
+    point: int
+    due_on: datetime.date
+    last_day: datetime.date
+
+    @property
+    def kind(self) -> str:
+        """'job' or 'school', as in the address of the form."""
+        return "job" if self.is_job else "school"
+
+
+def follow_ups_due(centres: QuerySet, *, today: datetime.date, limit: int = 50) -> list[DueFollowUp]:
+    """Follow-ups not yet recorded of the consenting learners' job placements and school enrolments at these
+    centres that fall due on or before today + PlacementFollowUp.NOTICE_DAYS and whose recording window is still
+    open, soonest first (two queries, whatever the number)."""
+    due: list[DueFollowUp] = []
+    notice = today + datetime.timedelta(days=PlacementFollowUp.NOTICE_DAYS)
+    for model, start_field, link, is_job in (
+        (JobPlacement, "placed_on", "placement", True),
+        (SchoolEnrolment, "enrolled_on", "enrolment", False),
+    ):
+        condition = Q()
+        annotations = {}
+        for point, after in PlacementFollowUp.DUE_AFTER_DAYS.items():
+            last = PlacementFollowUp.WINDOW_DAYS[point][1]
+            annotations[f"has{point}"] = Exists(PlacementFollowUp.objects.filter(**{link: OuterRef("pk")}, point=point))
+            condition |= Q(
+                **{
+                    f"{start_field}__lte": notice - datetime.timedelta(days=after),
+                    f"{start_field}__gte": today - datetime.timedelta(days=last),
+                    f"has{point}": False,
+                }
+            )
+        rows = (
+            model.objects.filter(centre__in=centres)
+            .filter(**{f"learner__{key}": value for key, value in CONSENT_ON_FILE.children})
+            .annotate(**annotations)
+            .filter(condition)
+            .select_related("learner", "centre")
+            .order_by(start_field, "pk")[: limit * 2]
+        )
+        for row in rows:
+            start = getattr(row, start_field)
+            for point in PlacementFollowUp.DUE_AFTER_DAYS:
+                due_on = PlacementFollowUp.due_on(start, point)
+                last_day = PlacementFollowUp.window(start, point)[1]
+                if not getattr(row, f"has{point}") and due_on <= notice and today <= last_day:
+                    due.append(DueFollowUp(row, is_job, point, due_on, last_day))
+    due.sort(key=lambda item: (item.due_on, item.record.learner.code))
+    return due[:limit]

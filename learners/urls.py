@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learners.views import community, outcomes
+from learners.views import community, coordination, outcomes
 from learners.views import registry as views
 
 urlpatterns = [
@@ -26,4 +26,8 @@ urlpatterns = [
     path("community/<int:group_id>/edit/", community.community_group_edit, name="community_group_edit"),
     path("community/<int:group_id>/meetings/add/", community.community_meeting_add, name="community_meeting_add"),
     path("community/events/new/", community.sensitisation_event_add, name="sensitisation_event_add"),
+    path("coordination/", coordination.coordination_list, name="coordination_list"),
+    path("coordination/meetings/new/", coordination.coordination_meeting_add, name="coordination_meeting_add"),
+    path("coordination/trainings/new/", coordination.training_event_add, name="training_event_add"),
+    path("follow-ups/<str:kind>/<int:record_id>/<int:point>/", coordination.follow_up_add, name="follow_up_add"),
 ]

@@ -26,6 +26,9 @@ ACTIONS = {
     "lms.community.update": (_("Change community group"), _("Changed community group")),
     "lms.community.meeting": (_("Record community meeting"), _("Recorded community meeting")),
     "lms.community.event": (_("Record sensitisation event"), _("Recorded sensitisation event")),
+    "lms.coordination.meeting": (_("Record coordination meeting"), _("Recorded coordination meeting")),
+    "lms.coordination.training": (_("Record training"), _("Recorded training")),
+    "lms.follow_up.record": (_("Record follow-up after placement"), _("Recorded follow-up after placement")),
     # reports.retention: a learner's identifying details removed after the retention period
     "lms.learner.anonymise": (_("Anonymise learner"), _("Anonymised learner")),
 }

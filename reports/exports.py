@@ -30,6 +30,8 @@ UNITS = {
     "centres": gettext_lazy("centres"),
     "sessions": gettext_lazy("sessions"),
     "people": gettext_lazy("people"),
+    "meetings": gettext_lazy("meetings"),
+    "placements": gettext_lazy("placements"),
     "percent": gettext_lazy("percent"),
     "points": gettext_lazy("points"),
 }

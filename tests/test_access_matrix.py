@@ -130,6 +130,11 @@ MATRIX = {
     "community_group_edit": (LOGIN, NO,    NO,       NO,       NO,      A,      B,      NO,     AB),
     "community_meeting_add": (LOGIN, NO,   NO,       NO,       NO,      A,      B,      NO,     AB),
     "sensitisation_event_add": (LOGIN, NO, NO,       NO,       NO,      OK,     OK,     NO,     OK),
+    # coordination, trainings (managers record the programme's own), follow-ups after placement
+    "coordination_list": (LOGIN,  NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "coordination_meeting_add": (LOGIN, NO, NO,      NO,       NO,      OK,     OK,     OK,     OK),
+    "training_event_add": (LOGIN, NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "follow_up_add":    (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     # indicators: each reader sees their own centres' figures and records (the leak check below)
     "indicator_dashboard": (LOGIN, NO,     NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "donor_summary":    (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
@@ -210,6 +215,10 @@ OBJECT = {
     "community_group_edit": "community_group",
     "community_meeting_add": "community_group",
     "sensitisation_event_add": None,
+    "coordination_list": None,
+    "coordination_meeting_add": None,
+    "training_event_add": None,
+    "follow_up_add": "placement",
     "indicator_dashboard": None,
     "donor_summary": None,
     "indicator_records": None,
@@ -267,6 +276,7 @@ WRITES = (
     "community_group_edit",
     "community_meeting_add",
     "sensitisation_event_add",
+    "follow_up_add",
 )
 # A.'s project is already approved, so approving it again rightly changes nothing: no control for that write.
 UNCONTROLLED = {"project_approve"}
@@ -317,6 +327,7 @@ MISSING = {
     "community_group": 999_999,
     "photo": 999_999,
     "conflict": 999_999,
+    "placement": 999_999,
 }
 ARGUMENT = {
     "group": "group_id",
@@ -459,6 +470,14 @@ def build_world() -> dict:
             "service": service,
             "training": enrolment,
             "community_group": community_group,
+            "placement": JobPlacement.objects.create(
+                learner=first,
+                centre=centre,
+                placed_on=today - datetime.timedelta(days=100),
+                kind="employment",
+                sector="Bakery",
+                recorded_by=facilitator,
+            ),
             "group": group,
             "other_group": other_group,
             "learner": first,
@@ -534,6 +553,8 @@ def url_kwargs(world, name: str, key: str | None) -> dict:
         return {"project_id": objects["project"].pk, "photo_id": objects["photo"].pk, "size": "thumbnail"}
     if kind == "conflict":
         return {"submission_id": objects["conflict"].pk}
+    if kind == "placement":
+        return {"kind": "job", "record_id": objects["placement"].pk, "point": 3}
     return {"session_id": objects["session"].pk}
 
 
@@ -544,6 +565,8 @@ def missing_kwargs(name: str) -> dict:
         return {"group_id": MISSING["group"], "membership_id": MISSING["membership"]}
     if kind == "service":
         return {"kind": "service", "record_id": MISSING["service"]}
+    if kind == "placement":
+        return {"kind": "job", "record_id": MISSING["placement"], "point": 3}
     if kind == "photo":
         return {"project_id": MISSING["project"], "photo_id": MISSING["photo"], "size": "thumbnail"}
     return {ARGUMENT[kind]: MISSING[kind]}
@@ -612,6 +635,7 @@ def post_data(world, name: str, key: str) -> dict:
         "school_enrolment_add": {"enrolled_on": today.isoformat(), "grade": "3"},
         "learner_transfer": {"to_centre": other_centre.pk, "moved_on": today.isoformat()},
         "outcome_remove": {},
+        "follow_up_add": {"date": today.isoformat(), "still_there": "yes", "earnings": "lt10k"},
         # community structures
         "community_group_create": {
             "centre": centre.pk,

@@ -72,6 +72,7 @@ def dashboard(request):
             "missing": selectors.learners_missing_recent_sessions(groups),
             "centres": centres,
             "centre": centre,
+            "follow_ups": learner_selectors.follow_ups_due(access.centres_managed_by(user), today=today),
         },
     )
 

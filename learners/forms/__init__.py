@@ -1,6 +1,7 @@
 """Forms for learner records; each calls a service, never `.save()` on a record."""
 
 from learners.forms.community import CommunityGroupForm, CommunityMeetingForm, SensitisationEventForm
+from learners.forms.coordination import CoordinationMeetingForm, FollowUpForm, TrainingEventForm
 from learners.forms.outcomes import (
     GroupServiceForm,
     LearnerTransferForm,
@@ -22,6 +23,9 @@ from learners.forms.registry import (
 
 __all__ = [
     "GroupServiceForm",
+    "CoordinationMeetingForm",
+    "FollowUpForm",
+    "TrainingEventForm",
     "LearnerTransferForm",
     "OutcomeRemoveForm",
     "PlacementForm",

@@ -2,6 +2,8 @@
 (services, vocational training, outcomes, transfers), and community structures around centres."""
 
 from learners.models.community import CommunityGroup, CommunityMeeting, SensitisationEvent
+from learners.models.coordination import CoordinationMeeting, TrainingEvent
+from learners.models.followups import PlacementFollowUp
 from learners.models.help import HelpContact
 from learners.models.outcomes import (
     CentreTransfer,
@@ -30,15 +32,18 @@ __all__ = [
     "CentreTransfer",
     "CommunityGroup",
     "CommunityMeeting",
+    "CoordinationMeeting",
     "Group",
     "HelpContact",
     "JobPlacement",
     "Learner",
     "Membership",
+    "PlacementFollowUp",
     "SchoolEnrolment",
     "SensitisationEvent",
     "ServiceRecord",
     "StaffAssignment",
     "Trade",
     "TrainingEnrolment",
+    "TrainingEvent",
 ]

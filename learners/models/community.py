@@ -86,6 +86,7 @@ class SensitisationEvent(RecordedByMixin):
 
     class Audience(models.TextChoices):
         PARENTS = "parents", _("Parents")
+        CAREGIVERS = "caregivers", _("Primary caregivers")
         ELDERS = "elders", _("Community elders")
         POLICE = "police", _("Law enforcement")
         TEACHERS = "teachers", _("Teachers")

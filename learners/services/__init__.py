@@ -7,6 +7,11 @@ from learners.services.community import (
     community_meeting_record,
     sensitisation_event_record,
 )
+from learners.services.coordination import (
+    coordination_meeting_record,
+    follow_up_record,
+    training_event_record,
+)
 from learners.services.outcomes import (
     OUTCOME_KINDS,
     learner_transfer,
@@ -49,6 +54,9 @@ __all__ = [
     "community_group_create",
     "community_group_update",
     "community_meeting_record",
+    "coordination_meeting_record",
+    "follow_up_record",
+    "training_event_record",
     "group_create",
     "group_update",
     "learner_move",

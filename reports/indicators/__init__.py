@@ -20,6 +20,13 @@ from reports.indicators.community import (
     PeopleSensitised,
     SelfProtectionSpaces,
 )
+from reports.indicators.coordination import (
+    DISTRICT_MEETINGS,
+    NATIONAL_MEETINGS,
+    PROVINCIAL_MEETINGS,
+    PeopleTrained,
+    RetainedAtSixMonths,
+)
 from reports.indicators.learning import AttendanceRate, ModuleCompletion, QuizGain, SessionsHeld
 from reports.indicators.outcomes import CERTIFIED, MAINSTREAMED, PLACED, SERVICES, Registered
 
@@ -38,6 +45,7 @@ def indicators() -> list:
         CERTIFIED,
         PLACED,
         MAINSTREAMED,
+        RetainedAtSixMonths(),
         SessionsHeld(),
         AttendanceRate(),
         *[ModuleCompletion(module, ids) for module, ids in per_module],
@@ -47,6 +55,10 @@ def indicators() -> list:
         SelfProtectionSpaces(),
         PeopleSensitised(),
         ActiveCitizens(),
+        DISTRICT_MEETINGS,
+        PROVINCIAL_MEETINGS,
+        NATIONAL_MEETINGS,
+        PeopleTrained(),
     ]
 
 

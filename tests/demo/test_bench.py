@@ -65,7 +65,11 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
         "community_groups",
         "community_meetings",
         "sensitisation_events",
+        "coordination_meetings",
+        "trainings_given",
+        "follow_ups",
     }
+    assert report["scale"]["coordination_meetings"] == 24 and report["scale"]["trainings_given"] == 12
     assert report["scale"]["groups"] == 2 and report["scale"]["attendance"] > 0 and report["scale"]["progress"] > 0
     assert report["scale"]["peer_educators"] == 2 and report["scale"]["peer_groups"] == 4
     assert report["scale"]["projects"] == 10 and report["scale"]["observations"] > 0

@@ -29,6 +29,7 @@ SERVICE_MODULES = [
     "learners.services.registry",
     "learners.services.outcomes",
     "learners.services.community",
+    "learners.services.coordination",
     "courses.services",
     "peer_educators.services.pathway",
     "peer_educators.services.projects",
@@ -100,6 +101,14 @@ def world(db):
             centre=home, kind=CommunityGroup.Kind.PCC, name="Parents", acting_user=facilitator
         ),
         "project": project,
+        "placement": JobPlacement.objects.create(
+            learner=learner,
+            centre=home,
+            placed_on=days_ago(100),
+            kind=JobPlacement.Kind.EMPLOYMENT,
+            trade=trade,
+            recorded_by=facilitator,
+        ),
     }
 
 
@@ -163,6 +172,30 @@ CASES = {
         "participants_male": 3,
         "participants_female": 4,
         "topics": "Safety",
+    },
+    # learners: coordination, trainings, follow-ups
+    "coordination_meeting_record": lambda w: {
+        "centre": w["home"],
+        "date": TODAY(),
+        "level": "district",
+        "title": "District Child Protection Committee",
+        "organisations": "Social Welfare",
+        "topics": "Referrals",
+    },
+    "training_event_record": lambda w: {
+        "centre": w["home"],
+        "date": TODAY(),
+        "audience": "caregivers",
+        "topic": "Positive parenting",
+        "participants_male": 3,
+        "participants_female": 9,
+    },
+    "follow_up_record": lambda w: {
+        "of": w["placement"],
+        "point": 3,
+        "date": TODAY(),
+        "still_there": True,
+        "earnings": "10-20k",
     },
     # courses: delivery
     "group_modules_set": lambda w: {"group": w["group"], "modules": []},

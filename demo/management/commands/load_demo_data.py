@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from demo.data.coordination import ensure_demo_coordination
 from demo.data.curriculum import ensure_demo_curriculum
 from demo.data.evidence import ensure_demo_evidence
 from demo.data.help import ensure_demo_help_contacts
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         contacts = ensure_demo_help_contacts()
         peers = ensure_demo_peers(users=users)
         evidence = ensure_demo_evidence(users=users)
+        coordination = ensure_demo_coordination(users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({pages} curriculum pages added)."))
         if records is None:
             self.stdout.write("Demo centre records already exist: none added.")
@@ -53,6 +55,10 @@ class Command(BaseCommand):
             self.stdout.write("Demo programme evidence already exists: none added.")
         else:
             self.stdout.write(f"Demo programme evidence added: {evidence}.")
+        if coordination is None:
+            self.stdout.write("Demo coordination and follow-ups already exist: none added.")
+        else:
+            self.stdout.write(f"Demo coordination and follow-ups added: {coordination}.")
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for username, _first_name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<13} {role or 'Administrator (superuser)'}")
