@@ -18,6 +18,7 @@ from learners.models import (
     JobPlacement,
     Learner,
     Membership,
+    PlacementFollowUp,
     SchoolEnrolment,
     ServiceRecord,
     TrainingEnrolment,
@@ -155,6 +156,28 @@ def _placements(learner: Learner) -> list[TimelineItem]:
     ]
 
 
+def _follow_ups(learner: Learner) -> list[TimelineItem]:
+    """Follow-ups after a job placement or a school enrolment (one query)."""
+    url = _record_url(learner, "outcomes")
+    rows = PlacementFollowUp.objects.filter(Q(placement__learner=learner) | Q(enrolment__learner=learner))
+    items = []
+    for row in rows:
+        if row.placement_id:
+            text = (
+                _("Follow-up after %(months)s months: still in the job")
+                if row.still_there
+                else _("Follow-up after %(months)s months: no longer in the job")
+            )
+        else:
+            text = (
+                _("Follow-up after %(months)s months: still at school")
+                if row.still_there
+                else _("Follow-up after %(months)s months: no longer at school")
+            )
+        items.append(TimelineItem(row.date, "follow-up", text % {"months": row.point}, url))
+    return items
+
+
 def _school(learner: Learner) -> list[TimelineItem]:
     """Enrolments in formal school (one query)."""
     url = _record_url(learner, "outcomes")
@@ -233,6 +256,7 @@ TIMELINE_KINDS: tuple[Callable[[Learner], list[TimelineItem]], ...] = (
     _trainings,
     _placements,
     _school,
+    _follow_ups,
     _moves,
     _pathway,
     _projects,

@@ -62,7 +62,7 @@ class TimelineWorld(TestCase):
             certifying_board="Balochistan TEVTA",
             acting_user=cls.facilitator,
         )
-        registry.placement_record(
+        placement = registry.placement_record(
             learner=cls.asad,
             placed_on=days_ago(120),
             kind=JobPlacement.Kind.APPRENTICESHIP,
@@ -71,6 +71,14 @@ class TimelineWorld(TestCase):
         )
         registry.school_enrolment_record(
             learner=cls.asad, enrolled_on=days_ago(110), grade="4", acting_user=cls.facilitator
+        )
+        registry.follow_up_record(
+            of=placement if isinstance(placement, JobPlacement) else placement.record,
+            point=3,
+            date=days_ago(30),
+            still_there=True,
+            earnings="10-20k",
+            acting_user=cls.facilitator,
         )
         CentreTransfer.objects.create(
             learner=cls.asad,
@@ -117,6 +125,7 @@ class TimelineSelectorTests(TimelineWorld):
                 "On the team of the project Clean tap (Proposed)",
                 reverse("project_detail", kwargs={"project_id": self.project.pk}),
             ),
+            (days_ago(30), "follow-up", "Follow-up after 3 months: still in the job", f"{record}#outcomes"),
             (
                 days_ago(80),
                 "association",
@@ -152,7 +161,7 @@ class TimelineSelectorTests(TimelineWorld):
 
     def test_each_kind_of_record_in_the_kinds_tuple_shows(self):
         kinds = {item.kind for item in learner_timeline(self.asad)}
-        assert len(TIMELINE_KINDS) == 11
+        assert len(TIMELINE_KINDS) == 12
         assert kinds == {
             "registration",
             "consent",
@@ -162,6 +171,7 @@ class TimelineSelectorTests(TimelineWorld):
             "training",
             "placement",
             "school",
+            "follow-up",
             "move",
             "peer",
             "project",
@@ -184,7 +194,7 @@ class TimelineSelectorTests(TimelineWorld):
             )
         with CaptureQueriesContext(connection) as large:
             items = learner_timeline(self.asad)
-        assert len(items) == 15 + 28
+        assert len(items) == 16 + 28
         assert len(large) == len(small) <= len(TIMELINE_KINDS)
 
     def test_a_learner_just_registered_has_one_item(self):
