@@ -5,10 +5,14 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from learners import services
+from reports.forms import default_period
+from reports.indicators import indicators
 from reports.models import ProjectPeriod, Target
 from reports.services import targets_set
 from tests.factories import assign, days_ago, make_centre, make_learner, role_users
@@ -144,3 +148,31 @@ def test_facilitators_read_targets_but_cannot_edit_them(client, world):
     assert client.get(reverse("target_period", kwargs={"pk": other.pk})).status_code == 404
     client.force_login(world["users"]["editor"])
     assert client.get(url).status_code == 404
+
+
+def test_the_dashboards_queries_do_not_grow_with_the_number_of_targets(client, world):
+    """No target, then 30 targets over three project periods (both comparable and not): the same queries."""
+    client.force_login(world["users"]["manager"])
+    url = reverse("indicator_dashboard")
+    Target.objects.all().delete()
+    none = dashboard_queries(client, url)
+    keys = [indicator.key for indicator in indicators()][:10]
+    assert len(keys) == 10
+    for n, starts_on in enumerate([days_ago(400), default_period()[0], days_ago(30)]):
+        period = ProjectPeriod.objects.create(
+            name=f"Period {n}", donor="Children's Futures Fund", starts_on=starts_on, ends_on=days_ago(-30)
+        )
+        Target.objects.bulk_create(Target(period=period, indicator_key=key, value=50) for key in keys)
+    assert Target.objects.count() == 30
+    many = dashboard_queries(client, url)
+    assert 'data-t="percent"' in client.get(url).content.decode()  # the period from the default start compares
+    assert many == none
+
+
+def dashboard_queries(client, url) -> int:
+    """How many queries the dashboard runs once its figures are cached (a first GET fills the cache)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
