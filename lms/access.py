@@ -4,7 +4,7 @@ Views ask these functions instead of filtering by hand, so a rule changes in one
 outside a user's scope is answered with 404 by the views (its existence is not revealed).
 
 - administrators (superusers): everything;
-- programme managers: read every centre, change nothing here;
+- programme managers: read every centre, change nothing here but project periods and their targets;
 - facilitators: read and change the centres they are assigned to;
 - peer educators (active ones): the groups they lead, those groups' sessions and members (code and
   first name only, through the group pages), and their own social action projects;
@@ -251,6 +251,36 @@ def at_centres_visible_to(user: User | AnonymousUser, queryset: QuerySet, field:
 def at_centres_managed_by(user: User | AnonymousUser, queryset: QuerySet, field: str = "centre") -> QuerySet:
     """Records of any kind held at the centres the user may change (the centre is found through `field`)."""
     return queryset.filter(**{f"{field}__in": centres_managed_by(user)})
+
+
+def plans_targets(user: User | AnonymousUser) -> bool:
+    """Administrators and programme managers set project periods and their targets (facilitators read them)."""
+    return reads_all_centres(user)
+
+
+def project_periods_visible_to(user: User | AnonymousUser) -> QuerySet:
+    """Project periods whose targets the user may read: those of the whole programme and of centres they read."""
+    from django.db.models import Q
+
+    from reports.models import ProjectPeriod
+
+    if not uses_records(user):
+        return ProjectPeriod.objects.none()
+    if reads_all_centres(user):
+        return ProjectPeriod.objects.all()
+    return ProjectPeriod.objects.filter(Q(centre__isnull=True) | Q(centre__in=centres_visible_to(user)))
+
+
+def project_periods_managed_by(user: User | AnonymousUser) -> QuerySet:
+    """Project periods whose dates and targets the user may change: administrators' and programme managers'."""
+    from reports.models import ProjectPeriod
+
+    return ProjectPeriod.objects.all() if plans_targets(user) else ProjectPeriod.objects.none()
+
+
+def target_planners(user: User | AnonymousUser) -> QuerySet:
+    """The user's own account when they may create project periods, as a scope for `require_in`."""
+    return oneself(user) if plans_targets(user) else User.objects.none()
 
 
 class OutOfScope(ValidationError):

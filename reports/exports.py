@@ -108,6 +108,52 @@ def dashboard_table(figures: Iterable[Figure]) -> Iterator[tuple]:
     yield from figure_rows(figures)
 
 
+def target_columns() -> list[str]:
+    """Headings of the targets table."""
+    return [
+        _("Indicator"),
+        _("Project period"),
+        _("Donor"),
+        _("From"),
+        _("To"),
+        _("Target"),
+        _("Achieved"),
+        _("Percent achieved"),
+        _("Unit"),
+    ]
+
+
+def target_rows(figures: Iterable[Figure], lines: dict) -> Iterator[tuple]:
+    """One row per target shown on the dashboard (`lines` from reports.targets.target_lines): achieved and
+    percent achieved are empty where the screen shows none (the period chosen does not measure the project
+    period)."""
+    for figure in figures:
+        unit = str(UNITS.get(figure.unit, figure.unit))
+        for line in lines.get(figure.key, []):
+            period = line.period
+            yield (
+                str(figure.label),
+                period.name,
+                period.donor,
+                period.starts_on,
+                period.ends_on,
+                line.target,
+                line.achieved,
+                line.percent,
+                unit,
+            )
+
+
+def targets_table(figures: Iterable[Figure], lines: dict) -> Iterator[tuple]:
+    """Below the dashboard table, when any target applies: an empty row, a title, headings and the targets."""
+    if not lines:
+        return
+    yield ()
+    yield (_("Targets"),)
+    yield tuple(target_columns())
+    yield from target_rows(figures, lines)
+
+
 def record_table(record_list: RecordList) -> Iterator[tuple]:
     """A drill-down list: its columns, then every row (fetched in chunks, never all at once)."""
     yield tuple(record_list.columns)

@@ -1,14 +1,19 @@
 """The scope of every report: a period and the centres, chosen among those the user may read."""
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from learners.models import Centre
 from lms import access
-from lms.forms import IdMultipleChoiceField, date_field
+from lms.forms import IdChoiceField, IdMultipleChoiceField, ServiceForm, date_field
+from lms.validators import validate_name
+from reports.exports import UNITS
 from reports.indicators import Scope
+from reports.services import RATE_UNITS, project_period_save, target_bound, targets_set
 
 MAX_MONTHS = 60
 EARLIEST = datetime.date(2000, 1, 1)
@@ -91,3 +96,62 @@ def scope_from_request(request) -> tuple[ScopeForm, Scope | None]:
         data = {"start": start.isoformat(), "end": end.isoformat()}
     form = ScopeForm(data, user=request.user)
     return form, form.scope() if form.is_valid() else None
+
+
+class ProjectPeriodForm(ServiceForm):
+    """A new project period: its name, donor, first and last day, and a centre or none (the whole programme)."""
+
+    name = forms.CharField(label=_("Name"), max_length=120, validators=[validate_name])
+    donor = forms.CharField(label=_("Donor"), max_length=120, validators=[validate_name])
+    starts_on = date_field(_("First day"))
+    ends_on = date_field(_("Last day"))
+    centre = IdChoiceField(
+        label=_("Centre"),
+        queryset=Centre.objects.order_by("name"),
+        required=False,
+        empty_label=_("The whole programme"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The last day must be on or after the first day."))
+        return data
+
+    def save(self, *, acting_user):
+        """Create the period (None when refused, the reasons on the form)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return self.run(project_period_save, acting_user=acting_user, **data)
+
+
+class TargetsForm(ServiceForm):
+    """One box per indicator, in dashboard order: a whole number for counts, a percent or points (one decimal)
+    for rates and gains; an empty box means no target."""
+
+    def __init__(self, *args, period, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+        current = {target.indicator_key: target.value for target in period.targets.all()}
+        for indicator in indicators:
+            rate = indicator.unit in RATE_UNITS
+            bound = target_bound(indicator.unit)
+            field_class = forms.DecimalField if rate else forms.IntegerField
+            extra = {"decimal_places": 1, "max_digits": 4} if rate else {}
+            value = current.get(indicator.key)
+            self.fields[indicator.key] = field_class(
+                label=str(indicator.label),
+                required=False,
+                min_value=Decimal("0.1") if rate else 1,
+                max_value=bound,
+                initial=None if value is None else (value if rate else int(value)),
+                help_text=str(UNITS.get(indicator.unit, indicator.unit)),
+                widget=forms.NumberInput(
+                    attrs={"inputmode": "decimal" if rate else "numeric", "step": "0.1" if rate else 1}
+                ),
+                **extra,
+            )
+
+    def save(self, *, acting_user):
+        """Set every target at once (None when refused, the reasons on the form)."""
+        values = self.cleaned_data if self.is_valid() else {}
+        return self.run(targets_set, acting_user=acting_user, period=self.period, values=dict(values))

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from reports.views import dashboard, exports, subject_access, timeline
+from reports.views import dashboard, exports, subject_access, targets, timeline
 
 urlpatterns = [
     path("reports/", dashboard.indicator_dashboard, name="indicator_dashboard"),
+    path("reports/targets/", targets.target_periods, name="target_periods"),
+    path("reports/targets/<int:pk>/", targets.target_period, name="target_period"),
     path("reports/summary/", dashboard.donor_summary, name="donor_summary"),
     path("reports/export/<str:fmt>/", exports.dashboard_export, name="dashboard_export"),
     path("reports/records/<slug:key>/", dashboard.indicator_records, name="indicator_records"),

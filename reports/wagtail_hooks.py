@@ -46,3 +46,6 @@ def register_report_actions(actions):
     """Name the export and drill-down actions so the log reads in plain words."""
     actions.register_action(audit.EXPORT)(ExportFormatter)
     actions.register_action(audit.VIEW_RECORDS)(RecordsViewFormatter)
+    actions.register_action("lms.period.create", _("Create project period"), _("Created project period"))
+    actions.register_action("lms.period.update", _("Change project period"), _("Changed project period"))
+    actions.register_action("lms.targets.set", _("Set targets"), _("Set targets"))

@@ -53,6 +53,7 @@ from peer_educators.models import (
     ProjectMember,
     StatusChange,
 )
+from reports.models import ProjectPeriod
 from tests import factories
 
 LOGIN = "login"  # anonymous: redirected to the sign-in page
@@ -141,6 +142,8 @@ MATRIX = {
     "indicator_records": (LOGIN,  NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "dashboard_export": (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "indicator_records_export": (LOGIN, NO, NO,      NO,       NO,      OK,     OK,     OK,     OK),
+    "target_periods":   (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "target_period":    (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
     # a guardian's request: everything held about one child, administrators only (backups are command-only)
     "learner_data_export": (LOGIN, NO,     NO,       NO,       NO,      NO,     NO,     NO,     AB),
     # two-factor sign-in, off here as in the demo: nothing to do (with it on: TWO_FACTOR_REQUIRED below)
@@ -224,6 +227,8 @@ OBJECT = {
     "indicator_records": None,
     "dashboard_export": None,
     "indicator_records_export": None,
+    "target_periods": None,
+    "target_period": "project_period",
     "learner_data_export": "learner",
     "two_factor": None,
     "two_factor_enrol": None,
@@ -325,6 +330,7 @@ MISSING = {
     "training": 999_999,
     "service": 999_999,
     "community_group": 999_999,
+    "project_period": 999_999,
     "photo": 999_999,
     "conflict": 999_999,
     "placement": 999_999,
@@ -338,6 +344,7 @@ ARGUMENT = {
     "project": "project_id",
     "training": "training_id",
     "community_group": "group_id",
+    "project_period": "pk",
     "conflict": "submission_id",
 }
 
@@ -478,6 +485,9 @@ def build_world() -> dict:
                 sector="Bakery",
                 recorded_by=facilitator,
             ),
+            "project_period": ProjectPeriod.objects.create(
+                name=f"Period {key}", donor="Donor (invented)", starts_on=today, ends_on=today, centre=centre
+            ),
             "group": group,
             "other_group": other_group,
             "learner": first,
@@ -549,6 +559,8 @@ def url_kwargs(world, name: str, key: str | None) -> dict:
         return {"kind": "service", "record_id": objects["service"].pk}
     if kind == "community_group":
         return {"group_id": objects["community_group"].pk}
+    if kind == "project_period":
+        return {"pk": objects["project_period"].pk}
     if kind == "photo":
         return {"project_id": objects["project"].pk, "photo_id": objects["photo"].pk, "size": "thumbnail"}
     if kind == "conflict":

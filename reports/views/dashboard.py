@@ -1,6 +1,6 @@
 """Indicator pages: the dashboard, the records behind a figure, and the printable donor summary."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,8 +11,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from lms import access, audit
-from reports import charts, indicators, selectors
-from reports.exports import UNITS, figure_numbers, format_value
+from reports import charts, indicators, selectors, targets
+from reports.exports import NO_DATA, UNITS, figure_numbers, format_value
 from reports.forms import presets, scope_from_request
 from reports.indicators import Figure, RecordList, Scope
 
@@ -30,6 +30,27 @@ class Number:
 
 
 @dataclass
+class TargetView:
+    """A target shown with a figure: its project period, and its numbers formatted as the exports write them."""
+
+    line: targets.TargetLine
+    target: str
+    achieved: str
+    percent: str
+
+    @property
+    def period(self):
+        """The project period of the target."""
+        return self.line.period
+
+
+def present_target(line: targets.TargetLine, unit: str) -> TargetView:
+    """A target line's numbers as text: the target and achieved like the figure, the percent as "80%"."""
+    percent = NO_DATA if line.percent is None else f"{line.percent}%"
+    return TargetView(line, format_value(line.target, unit), format_value(line.achieved, unit), percent)
+
+
+@dataclass
 class FigureView:
     """A figure with its numbers formatted for the page and its trend drawn as a chart."""
 
@@ -39,6 +60,7 @@ class FigureView:
     by_age_band: list[Number]
     trend: list[Number]
     chart: SafeString | None = None
+    targets: list[TargetView] = field(default_factory=list)
 
     @property
     def unit(self) -> str:
@@ -56,9 +78,9 @@ class FigureView:
         return next((number for number in self.by_sex if number.category == "f"), None)
 
 
-def present(figure: Figure, *, chart: bool = True) -> FigureView:
-    """Format a figure's numbers (the very numbers the exports write, by the same rules) and, when asked,
-    draw its trend."""
+def present(figure: Figure, *, chart: bool = True, lines: list[targets.TargetLine] = ()) -> FigureView:
+    """Format a figure's numbers (the very numbers the exports write, by the same rules) and its targets'
+    `lines` and, when asked, draw its trend."""
     numbers: dict[str, list[Number]] = {"total": [], "sex": [], "age": [], "month": []}
     for breakdown, key, label, value in figure_numbers(figure):
         numbers[breakdown].append(Number(breakdown, key, label, format_value(value, figure.unit)))
@@ -70,7 +92,8 @@ def present(figure: Figure, *, chart: bool = True) -> FigureView:
             label=figure.label,
             format_value=lambda value: format_value(value, figure.unit),
         )
-    return FigureView(figure, numbers["total"][0], numbers["sex"], numbers["age"], numbers["month"], svg)
+    shown = [present_target(line, figure.unit) for line in lines]
+    return FigureView(figure, numbers["total"][0], numbers["sex"], numbers["age"], numbers["month"], svg, shown)
 
 
 def sections_of(views: list[FigureView]) -> list[tuple[str, list[FigureView]]]:
@@ -98,6 +121,15 @@ def preset_links(request) -> list[tuple[str, str]]:
     ]
 
 
+def presented(context: dict, *, chart: bool) -> list[tuple[str, list[FigureView]]]:
+    """The scope's figures with their targets, grouped by section (the targets: two queries, outside the cache)."""
+    scope = context["scope"]
+    figures = indicators.dashboard(scope)
+    ticked = [centre.pk for centre in context["form"].cleaned_data.get("centre") or []]
+    lines = targets.target_lines(scope, figures, ticked)
+    return sections_of([present(figure, chart=chart, lines=lines.get(figure.key, [])) for figure in figures])
+
+
 def scope_context(request) -> dict:
     """The scope form and, when it is valid, the scope, its query string and its centres' names."""
     if not access.uses_records(request.user):
@@ -122,7 +154,7 @@ def indicator_dashboard(request):
     context = scope_context(request)
     context["presets"] = preset_links(request)
     if context["scope"] is not None:
-        context["sections"] = sections_of([present(figure) for figure in indicators.dashboard(context["scope"])])
+        context["sections"] = presented(context, chart=True)
     return render(request, "reports/dashboard.html", context)
 
 
@@ -131,9 +163,7 @@ def donor_summary(request):
     """One printable page: each headline figure with its total and its numbers of boys and girls."""
     context = scope_context(request)
     if context["scope"] is not None:
-        context["sections"] = sections_of(
-            [present(figure, chart=False) for figure in indicators.dashboard(context["scope"])]
-        )
+        context["sections"] = presented(context, chart=False)
         audit_read(request, audit.EXPORT, context["scope"], what="donor summary", format="print")
     return render(request, "reports/donor_summary.html", context)
 

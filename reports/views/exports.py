@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms import access, audit
-from reports import exports, indicators, selectors
+from reports import exports, indicators, selectors, targets
 from reports.forms import scope_from_request
 from reports.indicators import Scope
 from reports.views.dashboard import audit_read
@@ -51,12 +51,14 @@ def dashboard_export(request, fmt: str):
     if error:
         return error
     figures = indicators.dashboard(scope)
+    lines = targets.target_lines(scope, figures, [])  # the links of the screen are not exported
+    table = chain(exports.dashboard_table(figures), exports.targets_table(figures, lines))
     header = exports.header_rows(_("Programme indicators"), scope, centre_names(request, scope), timezone.now())
     name = exports.filename("indicators", scope, fmt)
     audit_export(request, "dashboard", fmt, scope)
     if fmt == "csv":
-        return exports.csv_response(chain(header, exports.dashboard_table(figures)), name)
-    return exports.xlsx_response(header, exports.dashboard_table(figures), name, _("Indicators"), DASHBOARD_WIDTHS)
+        return exports.csv_response(chain(header, table), name)
+    return exports.xlsx_response(header, table, name, _("Indicators"), DASHBOARD_WIDTHS)
 
 
 @login_required

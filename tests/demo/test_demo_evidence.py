@@ -1,9 +1,13 @@
 """`load_demo_data` adds a year of programme evidence, so every indicator on the dashboard has numbers."""
 
+import re
+
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
 from django.test import TestCase, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -24,7 +28,8 @@ from learners.models import (
 )
 from peer_educators.models import Project
 from reports.forms import default_period
-from reports.indicators import Scope, dashboard
+from reports.indicators import Scope, dashboard, indicators
+from reports.models import ProjectPeriod, Target
 
 EVIDENCE_MODELS = (
     ServiceRecord,
@@ -55,7 +60,11 @@ CFS = "cfs-self-protection"  # the only figure a drop-in centre cannot have
 
 def all_counts() -> dict[str, int]:
     """How many of each record the demo writes there are, audit entries included."""
-    models = (*EVIDENCE_MODELS, Learner, Group, Session, Attendance, QuizResult, LessonProgress, Project, ModelLogEntry)
+    models = (
+        *EVIDENCE_MODELS,
+        *(Learner, Group, Session, Attendance, QuizResult, LessonProgress, Project, ProjectPeriod, Target),
+        ModelLogEntry,
+    )
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -184,6 +193,20 @@ class DemoEvidenceTest(TestCase):
         closed = Group.objects.filter(is_active=False)
         assert not Session.objects.filter(group__in=closed).exclude(status=Session.Status.HELD).exists()
         assert not closed.filter(memberships__left_on__isnull=True).exists()
+
+    def test_the_demo_project_period_has_a_target_for_every_indicator_and_the_dashboard_shows_percents(self):
+        period = ProjectPeriod.objects.get()
+        assert period.centre is None and period.starts_on == self.start and period.ends_on >= self.today
+        assert period.donor == "Children's Futures Fund (invented)"
+        keys = {indicator.key for indicator in indicators()}
+        assert set(Target.objects.filter(period=period).values_list("indicator_key", flat=True)) == keys
+        self.client.force_login(User.objects.get(username="manager"))
+        query = {"start": self.start.isoformat(), "end": self.today.isoformat()}
+        page = self.client.get(reverse("indicator_dashboard"), query).content.decode()
+        percents = [int(p) for p in re.findall(r'<strong data-t="percent">(\d+)%</strong>', page)]
+        assert len(percents) == len(keys)
+        assert all(75 <= p <= 100 for p in percents), str(percents)
+        assert sum(75 <= p <= 95 for p in percents) >= 0.8 * len(percents), str(percents)
 
     def test_loading_the_demo_data_again_changes_no_count(self):
         before = all_counts()

@@ -22,6 +22,7 @@ from learners.models import CommunityGroup, JobPlacement, Learner, Sensitisation
 from lms import access, roles
 from peer_educators import services as pathway
 from peer_educators.models import PeerEducator
+from reports.models import ProjectPeriod
 from tests import factories
 from tests.factories import UserFactory, centre_with_staff, days_ago
 
@@ -33,8 +34,9 @@ SERVICE_MODULES = [
     "courses.services",
     "peer_educators.services.pathway",
     "peer_educators.services.projects",
+    "reports.services",
 ]
-RECORD_APPS = ["learners", "courses", "peer_educators", "wagtailimages", "auth"]
+RECORD_APPS = ["learners", "courses", "peer_educators", "reports", "wagtailimages", "auth"]
 
 
 def services_taking_an_acting_user() -> dict[str, object]:
@@ -108,6 +110,9 @@ def world(db):
             kind=JobPlacement.Kind.EMPLOYMENT,
             trade=trade,
             recorded_by=facilitator,
+        ),
+        "period": ProjectPeriod.objects.create(
+            name="Donor year", donor="Fund", starts_on=days_ago(30), ends_on=days_ago(-300)
         ),
     }
 
@@ -244,6 +249,14 @@ CASES = {
     "project_complete": lambda w: {"project": w["project"], "changed": "Cleaner", "learned": "Plan"},
     "project_abandon": lambda w: {"project": w["project"], "reason": "No time"},
     "activity_log_add": lambda w: {"project": w["project"], "date": TODAY(), "description": "Met", "reach": {}},
+    # reports: targets (programme managers set them: here the outsiders are the two facilitators)
+    "project_period_save": lambda w: {"name": "Next year", "donor": "Fund", "starts_on": TODAY(), "ends_on": TODAY()},
+    "targets_set": lambda w: {"period": w["period"], "values": {"protective-services": 10}},
+}
+# Services whose outsiders are not the default ones (a facilitator of another centre and a programme manager).
+OUTSIDERS = {
+    "project_period_save": lambda w: [w["facilitator"], w["outsiders"][0]],
+    "targets_set": lambda w: [w["facilitator"], w["outsiders"][0]],
 }
 
 
@@ -268,7 +281,7 @@ def test_every_service_taking_an_acting_user_has_a_case_here():
 def test_a_user_outside_the_scope_is_refused_and_nothing_is_written(world, name):
     service = services_taking_an_acting_user()[name]
     before = everything_written()
-    for outsider in world["outsiders"]:
+    for outsider in OUTSIDERS.get(name, lambda w: w["outsiders"])(world):
         with pytest.raises(access.OutOfScope):
             service(**CASES[name](world), acting_user=outsider)
     assert everything_written() == before

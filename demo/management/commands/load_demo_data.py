@@ -1,4 +1,5 @@
-"""Load the demo curriculum, accounts, centre records, help contacts, peer educator and a year of programme evidence.
+"""Load the demo curriculum, accounts, centre records, help contacts, peer educator, a year of programme evidence
+and a project period with its targets.
 
 Safe to run again: nothing is duplicated.
 """
@@ -13,14 +14,15 @@ from demo.data.evidence import ensure_demo_evidence
 from demo.data.help import ensure_demo_help_contacts
 from demo.data.peers import ensure_demo_peers
 from demo.data.records import ensure_demo_records
+from demo.data.targets import ensure_demo_targets
 
 
 class Command(BaseCommand):
     """`manage.py load_demo_data [--force]`: the demo world for a laptop or a training session."""
 
     help = (
-        "Create the demo curriculum, accounts, centre records, peer educator and a year of programme "
-        "evidence (refuses with DEBUG off unless --force)."
+        "Create the demo curriculum, accounts, centre records, peer educator, a year of programme "
+        "evidence and a project period with targets (refuses with DEBUG off unless --force)."
     )
 
     def add_arguments(self, parser):
@@ -41,6 +43,7 @@ class Command(BaseCommand):
         peers = ensure_demo_peers(users=users)
         evidence = ensure_demo_evidence(users=users)
         coordination = ensure_demo_coordination(users=users)
+        targets = ensure_demo_targets(users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({pages} curriculum pages added)."))
         if records is None:
             self.stdout.write("Demo centre records already exist: none added.")
@@ -59,6 +62,10 @@ class Command(BaseCommand):
             self.stdout.write("Demo coordination and follow-ups already exist: none added.")
         else:
             self.stdout.write(f"Demo coordination and follow-ups added: {coordination}.")
+        if targets is None:
+            self.stdout.write("Demo project period already exists: no targets added.")
+        else:
+            self.stdout.write(f"Demo project period added with {targets} targets.")
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for username, _first_name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<13} {role or 'Administrator (superuser)'}")

@@ -1,0 +1,92 @@
+"""Project periods and their targets: what the programme promised a donor, per indicator.
+
+A project period has a name, a donor, its first and last day and, optionally, one centre (no centre: the
+whole programme). Each of its targets names an indicator by key (a key of `reports.indicators.indicators()`,
+checked by the service) and the value promised for the whole period: a count for counted indicators, a
+percent or a number of percentage points for rates and gains (at most 100).
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from learners.models import Centre
+from lms.validators import MAX_PEOPLE, validate_name, validate_plausible_date
+
+# A target is positive: at most MAX_PEOPLE for a count, at most 100 for a percent or points (the service checks
+# the unit; the database checks the wider bound).
+MAX_TARGET = MAX_PEOPLE
+MAX_RATE_TARGET = 100
+
+
+class ProjectPeriod(models.Model):
+    """A donor's project period, for the whole programme (no centre) or one centre."""
+
+    name = models.CharField(_("name"), max_length=120, validators=[validate_name])
+    donor = models.CharField(_("donor"), max_length=120, validators=[validate_name])
+    starts_on = models.DateField(_("first day"), validators=[validate_plausible_date])
+    ends_on = models.DateField(_("last day"), validators=[validate_plausible_date])
+    centre = models.ForeignKey(
+        Centre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="project_periods",
+        verbose_name=_("centre"),
+        help_text=_("Leave empty for a period of the whole programme."),
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "name", "id"]
+        verbose_name = _("project period")
+        verbose_name_plural = _("project periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="period_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["name", "centre"], name="period_name_unique_per_centre"),
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(centre__isnull=True), name="period_name_unique_programme_wide"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_on.isoformat()} – {self.ends_on.isoformat()})"
+
+    def clean(self):
+        """The last day is on or after the first."""
+        from django.core.exceptions import ValidationError
+
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The last day must be on or after the first day.")})
+
+
+class Target(models.Model):
+    """The value promised for one indicator over one project period."""
+
+    period = models.ForeignKey(
+        ProjectPeriod, on_delete=models.CASCADE, related_name="targets", verbose_name=_("period")
+    )
+    indicator_key = models.SlugField(_("indicator"), max_length=200)
+    value = models.DecimalField(
+        _("target"),
+        max_digits=9,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(MAX_TARGET)],
+    )
+
+    class Meta:
+        ordering = ["period", "indicator_key"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator_key"], name="one_target_per_indicator_and_period"),
+            models.CheckConstraint(
+                condition=models.Q(value__gt=0, value__lte=MAX_TARGET), name="target_value_positive_and_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_key}: {self.value}"
