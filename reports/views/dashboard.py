@@ -1,6 +1,6 @@
 """Indicator pages: the dashboard, the records behind a figure, and the printable donor summary."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -39,6 +39,7 @@ class FigureView:
     by_age_band: list[Number]
     trend: list[Number]
     chart: SafeString | None = None
+    by_situation: list[Number] = field(default_factory=list)
 
     @property
     def unit(self) -> str:
@@ -59,7 +60,7 @@ class FigureView:
 def present(figure: Figure, *, chart: bool = True) -> FigureView:
     """Format a figure's numbers (the very numbers the exports write, by the same rules) and, when asked,
     draw its trend."""
-    numbers: dict[str, list[Number]] = {"total": [], "sex": [], "age": [], "month": []}
+    numbers: dict[str, list[Number]] = {"total": [], "sex": [], "age": [], "month": [], "situation": []}
     for breakdown, key, label, value in figure_numbers(figure):
         numbers[breakdown].append(Number(breakdown, key, label, format_value(value, figure.unit)))
     svg = None
@@ -70,7 +71,9 @@ def present(figure: Figure, *, chart: bool = True) -> FigureView:
             label=figure.label,
             format_value=lambda value: format_value(value, figure.unit),
         )
-    return FigureView(figure, numbers["total"][0], numbers["sex"], numbers["age"], numbers["month"], svg)
+    return FigureView(
+        figure, numbers["total"][0], numbers["sex"], numbers["age"], numbers["month"], svg, numbers["situation"]
+    )
 
 
 def sections_of(views: list[FigureView]) -> list[tuple[str, list[FigureView]]]:
@@ -122,7 +125,8 @@ def indicator_dashboard(request):
     context = scope_context(request)
     context["presets"] = preset_links(request)
     if context["scope"] is not None:
-        context["sections"] = sections_of([present(figure) for figure in indicators.dashboard(context["scope"])])
+        figures = indicators.dashboard(context["scope"], with_situation=access.sees_situation_breakdown(request.user))
+        context["sections"] = sections_of([present(figure) for figure in figures])
     return render(request, "reports/dashboard.html", context)
 
 
