@@ -134,6 +134,28 @@ class DemoRecordCounts:
         )
 
 
+def record_situation(learner: Learner, *, rng: random.Random, today: datetime.date, acting_user: User) -> None:
+    """A demo learner's situation as of joining, through the service: mostly at risk (one or two risks), some
+    survivors, a few other; one child in four at risk is recorded as a survivor later (what they told a
+    counsellor), a month or more after. `rng` is the caller's own, so its other draws stay as they were."""
+    draw, kinds = rng.random(), [key for _field, key, _label in RISK_KINDS]
+    if draw < 0.6:
+        situation, risks = "at_risk", rng.sample(kinds, rng.choice([1, 1, 2]))
+    else:
+        situation, risks = ("survivor" if draw < 0.85 else "other"), []
+    registry.learner_situation_record(
+        learner=learner, situation=situation, risk_kinds=risks, recorded_on=learner.joined_on, acting_user=acting_user
+    )
+    later = (today - learner.joined_on).days - 20
+    if situation == "at_risk" and later > 30 and rng.random() < 0.25:
+        registry.learner_situation_record(
+            learner=learner,
+            situation="survivor",
+            recorded_on=learner.joined_on + datetime.timedelta(days=rng.randint(30, later)),
+            acting_user=acting_user,
+        )
+
+
 class _Builder:
     """Builds the demo records in order: centres, learners, groups, then the weeks of sessions."""
 
@@ -193,33 +215,11 @@ class _Builder:
             acting_user=self.facilitator_of(centre_code),
         )
         if consent:
-            self.record_situation(learner, self.facilitator_of(centre_code))
+            record_situation(
+                learner, rng=self.situations, today=self.today, acting_user=self.facilitator_of(centre_code)
+            )
         self.counts.learners += 1
         return learner
-
-    def record_situation(self, learner: Learner, facilitator: User) -> None:
-        """A situation as of joining: mostly at risk (one or two risks), some survivors, a few other; one child
-        in four at risk is recorded as a survivor later (what they told a counsellor), a month or more after."""
-        draw, kinds = self.situations.random(), [key for _field, key, _label in RISK_KINDS]
-        if draw < 0.6:
-            situation, risks = "at_risk", self.situations.sample(kinds, self.situations.choice([1, 1, 2]))
-        else:
-            situation, risks = ("survivor" if draw < 0.85 else "other"), []
-        registry.learner_situation_record(
-            learner=learner,
-            situation=situation,
-            risk_kinds=risks,
-            recorded_on=learner.joined_on,
-            acting_user=facilitator,
-        )
-        later = (self.today - learner.joined_on).days - 20
-        if situation == "at_risk" and later > 30 and self.situations.random() < 0.25:
-            registry.learner_situation_record(
-                learner=learner,
-                situation="survivor",
-                recorded_on=learner.joined_on + datetime.timedelta(days=self.situations.randint(30, later)),
-                acting_user=facilitator,
-            )
 
     def create_group(self, name: str, centre_code: str, module_slugs: list[str], members) -> None:
         facilitator = self.facilitator_of(centre_code)
