@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from learners.models import (
     CONSENT_ON_FILE,
@@ -18,6 +18,7 @@ from learners.models import (
     HelpContact,
     JobPlacement,
     Learner,
+    LearnerSituation,
     Membership,
     PlacementFollowUp,
     SchoolEnrolment,
@@ -174,3 +175,28 @@ def follow_ups_due(centres: QuerySet, *, today: datetime.date, limit: int = 50) 
                     due.append(DueFollowUp(row, is_job, point, due_on, last_day))
     due.sort(key=lambda item: (item.due_on, item.record.learner.code))
     return due[:limit]
+
+
+def situation_at(day: datetime.date, learner_field: str = "pk") -> Subquery:
+    """SQL for a learner's situation on a day: the situation of their latest row recorded on or before it (NULL
+    when none was recorded by then). `learner_field` names the learner's id in the outer query. The one rule for
+    "latest situation at the end of the period", used by `situation_on` and the indicators."""
+    latest = LearnerSituation.objects.filter(learner_id=OuterRef(learner_field), recorded_on__lte=day).order_by(
+        "-recorded_on"
+    )
+    return Subquery(latest.values("situation")[:1])
+
+
+def situation_on(learner_ids, day: datetime.date) -> dict[int, LearnerSituation]:
+    """Each learner's latest situation row recorded on or before the day, by learner id (learners with none
+    are left out). One query. Callers must have asked `lms.access.may_see_situation` first."""
+    latest = LearnerSituation.objects.filter(learner_id=OuterRef("learner_id"), recorded_on__lte=day).order_by(
+        "-recorded_on"
+    )
+    rows = LearnerSituation.objects.filter(learner_id__in=learner_ids, pk=Subquery(latest.values("pk")[:1]))
+    return {row.learner_id: row for row in rows}
+
+
+def situation_history(learner: Learner) -> list[LearnerSituation]:
+    """A learner's situation rows, newest first, with who recorded them. Callers ask may_see_situation first."""
+    return list(learner.situations.select_related("recorded_by").order_by("-recorded_on"))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("learners/new/", views.learner_register, name="learner_register"),
     path("learners/<str:code>/edit/", views.learner_edit, name="learner_edit"),
     path("learners/<str:code>/move/", views.learner_move, name="learner_move"),
+    path("learners/<str:code>/situation/", views.learner_situation, name="learner_situation"),
     path("learners/<str:code>/services/add/", outcomes.service_add, name="service_add"),
     path("learners/<str:code>/training/add/", outcomes.training_add, name="training_add"),
     path("learners/<str:code>/placements/add/", outcomes.placement_add, name="placement_add"),

@@ -11,6 +11,7 @@ from learners.models import Centre, HelpContact, StaffAssignment, Trade
 ACTIONS = {
     "lms.learner.register": (_("Register learner"), _("Registered learner")),
     "lms.learner.update": (_("Change learner"), _("Changed learner")),
+    "lms.learner.situation": (_("Record learner's situation"), _("Recorded learner's situation")),
     "lms.membership.add": (_("Add to group"), _("Added to group")),
     "lms.membership.end": (_("Leave group"), _("Left group")),
     "lms.group.create": (_("Create group"), _("Created group")),

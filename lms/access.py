@@ -129,6 +129,36 @@ def learners_managed_by(user: User | AnonymousUser) -> QuerySet:
     return Learner.objects.filter(centre__in=centres_managed_by(user))
 
 
+def learners_whose_situation_is_seen_by(user: User | AnonymousUser) -> QuerySet:
+    """Learners whose situation (survivor, at risk, other: the most sensitive field) the user may read: the
+    facilitators of the learner's centre, programme managers and administrators. Never peer educators, content
+    editors or reviewers (a peer educator who is also a facilitator reads only their centres' learners)."""
+    from learners.models import Centre, Learner
+
+    if reads_all_centres(user):
+        return Learner.objects.all()
+    if has_role(user, roles.FACILITATORS):
+        return Learner.objects.filter(centre__in=Centre.objects.filter(staff_assignments__user=user))
+    return Learner.objects.none()
+
+
+def may_see_situation(user: User | AnonymousUser, learner) -> bool:
+    """Whether the user may read this learner's situation (see `learners_whose_situation_is_seen_by`)."""
+    return learners_whose_situation_is_seen_by(user).filter(pk=learner.pk).exists()
+
+
+def learners_whose_situation_is_recorded_by(user: User | AnonymousUser) -> QuerySet:
+    """Learners whose situation the user may record or change: facilitators of the learner's centre and
+    administrators (programme managers read it and change nothing, as everywhere)."""
+    return learners_managed_by(user)
+
+
+def sees_situation_breakdown(user: User | AnonymousUser) -> bool:
+    """Whether figures may be broken down by situation for this user (dashboard, exports, donor summary):
+    programme managers and administrators only; a facilitator's dashboard never shows it."""
+    return reads_all_centres(user)
+
+
 def learners_administered_by(user: User | AnonymousUser) -> QuerySet:
     """Learners whose whole file the user may export (a guardian's request) or anonymise (retention):
     administrators only, and every such action is logged."""

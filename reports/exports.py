@@ -41,6 +41,7 @@ BREAKDOWNS = [
     ("sex", gettext_lazy("Sex")),
     ("age", gettext_lazy("Age band")),
     ("month", gettext_lazy("Month")),
+    ("situation", gettext_lazy("Situation")),
 ]
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,7 +62,12 @@ def format_value(value: int | float | None, unit: str) -> str:
 def figure_numbers(figure: Figure) -> Iterator[tuple[str, str, str, int | float | None]]:
     """Every number shown for a figure: (breakdown key, category key, category label, value); total first."""
     yield "total", "", "", figure.value
-    for breakdown, counts in (("sex", figure.by_sex), ("age", figure.by_age_band), ("month", figure.trend)):
+    for breakdown, counts in (
+        ("sex", figure.by_sex),
+        ("age", figure.by_age_band),
+        ("month", figure.trend),
+        ("situation", figure.by_situation),  # empty unless the viewer may see it (indicators.dashboard)
+    ):
         for count in counts:
             yield breakdown, count.key, count.label, count.value
 

@@ -2,7 +2,11 @@
 everything that could identify them (first name, free text about them, their peer educator account).
 
 The indicators count codes, dates, sex and birth years, never names or notes, so the figures of every past
-period are the same before and after. Only administrators may anonymise (`lms.access.learners_administered_by`);
+period are the same before and after. The learner's situation history (survivor, at risk and of what, other:
+`learners.models.LearnerSituation`) is kept as it is, deliberately: the breakdown of every past indicator by
+situation must stay identical, and once the first name is gone its rows (a code, a day, a situation and its
+risk kinds, no free text) no longer identify the child. Only administrators may anonymise
+(`lms.access.learners_administered_by`);
 `manage.py anonymise_leavers` runs it for everyone past the retention period.
 """
 
@@ -19,6 +23,7 @@ from learners.models import (
     CentreTransfer,
     JobPlacement,
     Learner,
+    LearnerSituation,
     Membership,
     SchoolEnrolment,
     ServiceRecord,
@@ -43,12 +48,13 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
 def leavers(*, left_before: datetime.date) -> QuerySet:
     """Learners not yet anonymised who have left: no open membership (`Membership.objects.current()`), not an
     active peer educator, and nothing recorded about them on or after `left_before` (memberships ended,
-    sessions attended, services, training, placements, school, moves)."""
+    sessions attended, situation recorded, services, training, placements, school, moves)."""
     day, learner = left_before, OuterRef("pk")
     recent = [
         Membership.objects.current().filter(learner=learner),
         Membership.objects.filter(learner=learner, left_on__gte=day),
         Attendance.objects.filter(learner=learner, session__date__gte=day),
+        LearnerSituation.objects.filter(learner=learner, recorded_on__gte=day),
         ServiceRecord.objects.filter(learner=learner, date__gte=day),
         TrainingEnrolment.objects.filter(learner=learner).filter(
             Q(enrolled_on__gte=day) | Q(completed_on__gte=day) | Q(certified_on__gte=day)

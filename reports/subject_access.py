@@ -8,10 +8,12 @@ from wagtail.models import ModelLogEntry
 
 from courses.models import Attendance, LessonProgress, QuizResult
 from learners.models import (
+    RISK_KINDS,
     CentreTransfer,
     CommunityGroup,
     JobPlacement,
     Learner,
+    LearnerSituation,
     Membership,
     SchoolEnrolment,
     ServiceRecord,
@@ -36,6 +38,13 @@ def learner_file(learner: Learner) -> dict:
         "lessons_completed": _rows(LessonProgress.objects.filter(learner=learner), "lesson__title", "completed_on"),
         "quiz_results": _rows(
             QuizResult.objects.filter(learner=learner), "session__date", "lesson__title", "kind", "score", "max_score"
+        ),
+        "situations": _rows(
+            LearnerSituation.objects.filter(learner=learner),
+            "recorded_on",
+            "situation",
+            *_risk_fields(),
+            "recorded_by__username",
         ),
         "services": _rows(ServiceRecord.objects.filter(learner=learner), "date", "kind", "provider", "centre__name"),
         "vocational_training": _rows(
@@ -81,12 +90,13 @@ def learner_file(learner: Learner) -> dict:
 
 
 def audit_entries_about(learner: Learner) -> QuerySet:
-    """Audit entries about the learner's record and the records that are theirs alone (memberships, services,
+    """Audit entries about the learner's record and the records that are theirs alone (memberships, situation, services,
     training, placements, school, moves, peer educator pathway), and any whose label names their code."""
     about = Q(label__contains=learner.code)
     for model, rows in (
         (Learner, Learner.objects.filter(pk=learner.pk)),
         (Membership, learner.memberships.all()),
+        (LearnerSituation, LearnerSituation.objects.filter(learner=learner)),
         (ServiceRecord, ServiceRecord.objects.filter(learner=learner)),
         (TrainingEnrolment, TrainingEnrolment.objects.filter(learner=learner)),
         (JobPlacement, JobPlacement.objects.filter(learner=learner)),
@@ -103,3 +113,8 @@ def audit_entries_about(learner: Learner) -> QuerySet:
 def _learner_fields() -> list[str]:
     """The learner's own stored fields (all of them, so that nothing held is left out)."""
     return [f.attname for f in Learner._meta.concrete_fields if f.attname not in {"id", "code", "centre_id"}]
+
+
+def _risk_fields() -> list[str]:
+    """The situation's risk kinds, one column each."""
+    return [field for field, _key, _label in RISK_KINDS]

@@ -32,6 +32,7 @@ from learners.models import (
     HelpContact,
     JobPlacement,
     Learner,
+    LearnerSituation,
     Membership,
     SchoolEnrolment,
     SensitisationEvent,
@@ -88,6 +89,8 @@ MATRIX = {
     "learner_timeline": (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
     "learner_edit":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     "learner_move":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    # recording a child's situation: the centre's facilitators and administrators (managers read it, on the record)
+    "learner_situation": (LOGIN,  NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     "session_run":      (LOGIN,   NO,      NO,       NO,       A,       A,      B,      AB,     AB),
     "session_scores":   (LOGIN,   NO,      NO,       NO,       A,       A,      B,      AB,     AB),
     "session_cancel":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
@@ -181,6 +184,7 @@ OBJECT = {
     "learner_timeline": "learner",
     "learner_edit": "learner",
     "learner_move": "learner",
+    "learner_situation": "learner",
     "session_run": "session",
     "session_scores": "session",
     "session_cancel": "session",
@@ -257,6 +261,7 @@ WRITES = (
     "membership_end",
     "learner_edit",
     "learner_move",
+    "learner_situation",
     "session_run",
     "session_scores",
     "session_cancel",
@@ -606,7 +611,7 @@ def post_data(world, name: str, key: str) -> dict:
     ratings = {"preparation": 3, "participation": 3, "child_safe": 4, "key_messages": 2}
     return {
         "group_create": {"centre": centre.pk, "name": "Newcomers", "facilitator": facilitator.pk, "modules": [module]},
-        "learner_register": {"centre": centre.pk, **learner},
+        "learner_register": {"centre": centre.pk, **learner, "situation": "other"},
         "group_edit": {"name": "Renamed", "facilitator": facilitator.pk, "modules": [module], "is_active": "on"},
         "sessions_plan": {
             "plan": "lesson",
@@ -617,6 +622,11 @@ def post_data(world, name: str, key: str) -> dict:
         "membership_end": {"left_on": today.isoformat()},
         "learner_edit": {**learner, "status": "active"},
         "learner_move": {"from_group": group.pk, "to_group": objects["other_group"].pk, "on": today.isoformat()},
+        "learner_situation": {
+            "situation": "at_risk",
+            "risk_kinds": ["street", "hotels"],
+            "recorded_on": today.isoformat(),
+        },
         "session_run": {**{f"status_{x.pk}": "absent" for x in objects["learners"]}, "notes": "Rain"},
         "session_scores": {f"pre_{x.pk}": 1 for x in objects["learners"]},
         "session_cancel": {"reason": "Flooded road"},
@@ -707,6 +717,7 @@ def fingerprint() -> list:
         CommunityGroup.learner_members.through,
         CommunityMeeting,
         SensitisationEvent,
+        LearnerSituation,
         User.groups.through,
     ]
     rows = [list(model.objects.order_by("pk").values_list()) for model in models]

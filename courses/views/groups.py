@@ -204,6 +204,10 @@ def learner_record(request, code):
     record = selectors.learner_record(learner)
     today = timezone.localdate()
     can_manage = access.can_manage_centre(request.user, learner.centre_id)
+    # The child's situation (the most sensitive field): not in the page at all unless the user may read it.
+    situations = None
+    if access.may_see_situation(request.user, learner):
+        situations = learner_selectors.situation_history(learner)
     return render(
         request,
         "courses/learner_record.html",
@@ -213,5 +217,7 @@ def learner_record(request, code):
             "age": learner.age_on(today),
             "can_manage": can_manage,
             "can_record": can_manage and learner.has_consent,  # nothing is recorded before consent and assent
+            "situations": situations,
+            "situation": situations[0] if situations else None,
         },
     )

@@ -71,6 +71,7 @@ from courses.models import (
 from demo.data.accounts import ensure_demo_accounts
 from demo.data.curriculum import demo_module_files, ensure_demo_curriculum
 from learners.models import (
+    RISK_KINDS,
     Centre,
     CentreTransfer,
     CommunityGroup,
@@ -79,6 +80,7 @@ from learners.models import (
     Group,
     JobPlacement,
     Learner,
+    LearnerSituation,
     Membership,
     PlacementFollowUp,
     SchoolEnrolment,
@@ -651,9 +653,32 @@ def _build_centre(
     )
     learners = _insert(Learner, learners, batch_size=BATCH_SIZE)
     Centre.objects.filter(pk=centre.pk).update(last_learner_number=centre.last_learner_number + len(learners))
+    _insert(LearnerSituation, _situations(learners, facilitator, today), batch_size=BATCH_SIZE)
     members_by_group = _insert_memberships(plans, groups, learners, member_plans)
     _hold_sessions(plans, groups, schedules, members_by_group, facilitator=facilitator, questions=questions, rng=rng)
     return list(zip(learners, moves, strict=True))
+
+
+def _situations(learners: list[Learner], facilitator: User, today: datetime.date) -> list[LearnerSituation]:
+    """Every learner's situation as of joining, by their place in the list (no random draws, so the other
+    records stay as they were): 12 in 20 at risk (one risk each, in turn), 5 survivors, 3 other; one in four
+    at risk recorded as a survivor 60 days after joining, when that day has come."""
+    rows = []
+    for index, learner in enumerate(learners):
+        slot = index % 20
+        situation = "at_risk" if slot < 12 else "survivor" if slot < 17 else "other"
+        risk = {RISK_KINDS[index % len(RISK_KINDS)][0]: True} if situation == "at_risk" else {}
+        rows.append(
+            LearnerSituation(
+                learner=learner, situation=situation, recorded_on=learner.joined_on, recorded_by=facilitator, **risk
+            )
+        )
+        later = learner.joined_on + datetime.timedelta(days=60)
+        if situation == "at_risk" and index % 4 == 0 and later <= today:
+            rows.append(
+                LearnerSituation(learner=learner, situation="survivor", recorded_on=later, recorded_by=facilitator)
+            )
+    return rows
 
 
 def _insert_groups(centre, facilitator, plans) -> list[Group]:

@@ -22,7 +22,14 @@ from courses import selectors
 from courses import services as delivery
 from courses.models import Attendance, LessonProgress, Session, curriculum_modules
 from demo.data.peers import PEER_TRAINING
-from demo.data.records import CHILD_RIGHTS, CITIZENSHIP, HEALTH, SELF_PROTECTION, URDU_TAUGHT_BY
+from demo.data.records import (
+    CHILD_RIGHTS,
+    CITIZENSHIP,
+    HEALTH,
+    SELF_PROTECTION,
+    URDU_TAUGHT_BY,
+    record_situation,
+)
 from learners import services as registry
 from learners.models import (
     Centre,
@@ -344,6 +351,7 @@ class _Builder:
         self.today = timezone.localdate()
         self.start = self.month_start(self.today, 11)  # the first day of the last twelve months
         self.rng = random.Random(SEED)
+        self.situations = random.Random(SEED + 14)  # its own draws, so the other records stay as they were
         self.users = users
         self.centres = {code: Centre.objects.get(code=code) for code in FACILITATORS}
         self.counts = DemoEvidenceCounts()
@@ -425,6 +433,7 @@ class _Builder:
             child_assent_on=joined_on,
             acting_user=self.facilitator(centre_code),
         )
+        record_situation(learner, rng=self.situations, today=self.today, acting_user=self.facilitator(centre_code))
         self.counts.learners += 1
         return learner
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from courses import selectors as course_selectors
 from courses import services as delivery
 from courses.models import Attendance, Session, curriculum_modules
-from demo.data.records import CHILD_RIGHTS, CITIZENSHIP
+from demo.data.records import CHILD_RIGHTS, CITIZENSHIP, record_situation
 from learners import services as registry
 from learners.models import Centre, Group, Learner, Membership
 from peer_educators import selectors, services
@@ -109,6 +109,7 @@ class _Builder:
     def __init__(self, *, mentor: User, peer_user: User):
         self.today = timezone.localdate()
         self.rng = random.Random(SEED)
+        self.situations = random.Random(SEED + 15)  # its own draws, so the other records stay as they were
         self.mentor = mentor
         self.peer_user = peer_user
         self.centre = Centre.objects.get(code=CENTRE)
@@ -143,6 +144,7 @@ class _Builder:
             child_assent_on=joined_on,
             acting_user=self.mentor,
         )
+        record_situation(learner, rng=self.situations, today=self.today, acting_user=self.mentor)
         self.counts.learners += 1
         return learner
 

@@ -17,7 +17,7 @@ from courses import selectors
 from courses import services as delivery
 from courses.models import Attendance, LessonPage, Session, curriculum_modules
 from learners import services as registry
-from learners.models import Centre, Group, Learner, StaffAssignment
+from learners.models import RISK_KINDS, Centre, Group, Learner, StaffAssignment
 
 SEED = 2026
 WEEKS_HELD = 8
@@ -134,6 +134,28 @@ class DemoRecordCounts:
         )
 
 
+def record_situation(learner: Learner, *, rng: random.Random, today: datetime.date, acting_user: User) -> None:
+    """A demo learner's situation as of joining, through the service: mostly at risk (one or two risks), some
+    survivors, a few other; one child in four at risk is recorded as a survivor later (what they told a
+    counsellor), a month or more after. `rng` is the caller's own, so its other draws stay as they were."""
+    draw, kinds = rng.random(), [key for _field, key, _label in RISK_KINDS]
+    if draw < 0.6:
+        situation, risks = "at_risk", rng.sample(kinds, rng.choice([1, 1, 2]))
+    else:
+        situation, risks = ("survivor" if draw < 0.85 else "other"), []
+    registry.learner_situation_record(
+        learner=learner, situation=situation, risk_kinds=risks, recorded_on=learner.joined_on, acting_user=acting_user
+    )
+    later = (today - learner.joined_on).days - 20
+    if situation == "at_risk" and later > 30 and rng.random() < 0.25:
+        registry.learner_situation_record(
+            learner=learner,
+            situation="survivor",
+            recorded_on=learner.joined_on + datetime.timedelta(days=rng.randint(30, later)),
+            acting_user=acting_user,
+        )
+
+
 class _Builder:
     """Builds the demo records in order: centres, learners, groups, then the weeks of sessions."""
 
@@ -146,6 +168,7 @@ class _Builder:
         self.groups: dict[str, Group] = {}
         self.learners: dict[tuple[str, str], Learner] = {}  # (first group, name) -> learner
         self.streaks: dict[tuple[int, int], int] = {}  # (group id, learner id) -> sessions missed in a row
+        self.situations = random.Random(SEED + 13)  # its own draws, so the other records stay as they were
 
     def days_ago(self, days: int) -> datetime.date:
         return self.today - datetime.timedelta(days=days)
@@ -191,6 +214,10 @@ class _Builder:
             child_assent_on=joined_on if consent else None,
             acting_user=self.facilitator_of(centre_code),
         )
+        if consent:
+            record_situation(
+                learner, rng=self.situations, today=self.today, acting_user=self.facilitator_of(centre_code)
+            )
         self.counts.learners += 1
         return learner
 

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from learners import selectors, services
-from learners.models import Centre, Group, Learner, Membership
+from learners.models import RISK_KINDS, Centre, Group, Learner, LearnerSituation, Membership
 from lms import access
 from lms.forms import IdChoiceField, IdMultipleChoiceField, ServiceForm, date_field, with_blank
 from lms.validators import EARLIEST_BIRTH_YEAR
@@ -77,6 +77,29 @@ class LearnerDetailsForm(ServiceForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
+def situation_field(*, required: bool) -> forms.ChoiceField:
+    """The child's situation, as radio buttons (survivor, at risk, other)."""
+    choices = LearnerSituation.Situation.choices
+    return forms.ChoiceField(
+        label=_("Situation"),
+        required=required,
+        choices=choices if required else with_blank(choices, _("Not yet: no consent on file")),
+        widget=forms.RadioSelect,
+        help_text=_("Seen only by the centre's facilitators and programme managers."),
+    )
+
+
+def risk_kinds_field() -> forms.MultipleChoiceField:
+    """The risks a child at risk faces (one at least, only for a child at risk)."""
+    return forms.MultipleChoiceField(
+        label=_("At risk of"),
+        required=False,
+        choices=[(key, label) for _field, key, label in RISK_KINDS],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every risk that applies, only for a child at risk."),
+    )
+
+
 class LearnerRegisterForm(LearnerDetailsForm):
     """Register a learner at one of the centres the user manages; when the centre already has a learner with
     the same first name and birth year, list them and register only once "This is a different child" is ticked."""
@@ -87,6 +110,8 @@ class LearnerRegisterForm(LearnerDetailsForm):
         required=False,
         help_text=_("Tick only when you have checked that the learners listed above are someone else."),
     )
+    situation = situation_field(required=False)
+    risk_kinds = risk_kinds_field()
     field_order = ["centre"]
 
     def __init__(self, *args, user, **kwargs):
@@ -101,6 +126,14 @@ class LearnerRegisterForm(LearnerDetailsForm):
     def clean(self):
         """Hold the registration back, listing their codes, when the centre may already have this child."""
         cleaned = super().clean()
+        consented = cleaned.get("guardian_consent_on") and cleaned.get("child_assent_on")
+        if consented and not cleaned.get("situation"):
+            self.add_error("situation", _("Choose the child's situation."))
+        if cleaned.get("situation") and not consented:
+            self.add_error(
+                "situation",
+                _("Record the guardian's consent and the child's assent first, or leave the situation for later."),
+            )
         if self.errors or not cleaned.get("centre") or not cleaned.get("first_name"):
             return cleaned
         self.duplicates = list(
@@ -127,7 +160,37 @@ class LearnerRegisterForm(LearnerDetailsForm):
     def submit(self, *, acting_user) -> Learner | None:
         """Register the learner; None (with errors on the form) when the service refuses."""
         return self.run(
-            services.learner_register, centre=self.cleaned_data["centre"], acting_user=acting_user, **self.details()
+            services.learner_register,
+            centre=self.cleaned_data["centre"],
+            situation=self.cleaned_data["situation"],
+            risk_kinds=self.cleaned_data["risk_kinds"],
+            acting_user=acting_user,
+            **self.details(),
+        )
+
+
+class LearnerSituationForm(ServiceForm):
+    """Record a learner's situation as of a day (a change, or a correction of that day's entry)."""
+
+    situation = situation_field(required=True)
+    risk_kinds = risk_kinds_field()
+    recorded_on = date_field(_("As of"))
+
+    def __init__(self, *args, learner: Learner, current: LearnerSituation | None = None, **kwargs):
+        self.learner = learner
+        if current is not None:
+            kwargs.setdefault("initial", {"situation": current.situation, "risk_kinds": current.risk_kinds})
+        super().__init__(*args, **kwargs)
+
+    def submit(self, *, acting_user):
+        """Record it through learner_situation_record; the Result, or None (with errors on the form) when refused."""
+        return self.run(
+            services.learner_situation_record,
+            learner=self.learner,
+            situation=self.cleaned_data["situation"],
+            risk_kinds=self.cleaned_data["risk_kinds"],
+            recorded_on=self.cleaned_data["recorded_on"],
+            acting_user=acting_user,
         )
 
 

@@ -23,11 +23,14 @@ from learners.models.registry import (
     Membership,
     StaffAssignment,
 )
+from learners.models.situation import RISK_FIELDS, RISK_KINDS, LearnerSituation
 
 __all__ = [
     "CONSENT_ON_FILE",
     "MAX_AGE",
     "MIN_AGE",
+    "RISK_FIELDS",
+    "RISK_KINDS",
     "Centre",
     "CentreTransfer",
     "CommunityGroup",
@@ -37,6 +40,7 @@ __all__ = [
     "HelpContact",
     "JobPlacement",
     "Learner",
+    "LearnerSituation",
     "Membership",
     "PlacementFollowUp",
     "SchoolEnrolment",

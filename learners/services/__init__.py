@@ -26,10 +26,12 @@ from learners.services.outcomes import (
 )
 from learners.services.registry import (
     LEARNER_FIELDS,
+    check_situation,
     group_create,
     group_update,
     learner_move,
     learner_register,
+    learner_situation_record,
     learner_update,
     membership_add,
     membership_end,
@@ -61,6 +63,8 @@ __all__ = [
     "group_update",
     "learner_move",
     "learner_register",
+    "learner_situation_record",
+    "check_situation",
     "learner_update",
     "membership_add",
     "membership_end",

@@ -14,8 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from learners.models import MAX_AGE, MIN_AGE, Centre, Group, Learner, Membership, StaffAssignment
+from learners.models import (
+    MAX_AGE,
+    MIN_AGE,
+    RISK_KINDS,
+    Centre,
+    Group,
+    Learner,
+    LearnerSituation,
+    Membership,
+    StaffAssignment,
+)
 from lms import access, audit
+from lms.results import Done, Result
 
 LEARNER_FIELDS = [
     "first_name",
@@ -96,9 +107,12 @@ def learner_register(
     age_band: str = "",
     guardian_consent_on: datetime.date | None = None,
     child_assent_on: datetime.date | None = None,
+    situation: str = "",
+    risk_kinds: Iterable[str] = (),
     acting_user: User,
 ) -> Learner:
-    """Register a learner at a centre with the next code there (for example QTA-0007, never reused)."""
+    """Register a learner at a centre with the next code there (for example QTA-0007, never reused), and, when
+    given, their situation as of the day they joined (which needs consent and assent, like any record)."""
     access.require_in(acting_user, access.centres_managed_by, centre)
     centre = Centre.objects.select_for_update().get(pk=centre.pk)
     number = centre.last_learner_number + 1
@@ -121,7 +135,69 @@ def learner_register(
     learner.save()
     Centre.objects.filter(pk=centre.pk).update(last_learner_number=number)
     audit.record(learner, "lms.learner.register", user=acting_user, data={"centre": centre.pk, "code": learner.code})
+    if situation:
+        learner_situation_record(
+            learner=learner, situation=situation, risk_kinds=risk_kinds, recorded_on=joined_on, acting_user=acting_user
+        )
     return learner
+
+
+def check_situation(situation: str, risk_kinds: Iterable[str]) -> set[str]:
+    """The risk kinds as a set, refused (ValidationError) unless they fit the situation: at least one kind for a
+    child at risk, none for anyone else (the same rule as the database checks of LearnerSituation)."""
+    kinds = set(risk_kinds)
+    known = {key for _field, key, _label in RISK_KINDS}
+    if situation not in LearnerSituation.Situation.values:
+        raise ValidationError({"situation": _("Choose the child's situation.")})
+    if kinds - known:
+        raise ValidationError({"risk_kinds": _("Choose risk kinds from the list.")})
+    if situation == LearnerSituation.Situation.AT_RISK and not kinds:
+        raise ValidationError({"risk_kinds": _("Tick at least one risk for a child at risk.")})
+    if situation != LearnerSituation.Situation.AT_RISK and kinds:
+        raise ValidationError({"risk_kinds": _("Risks are ticked only for a child at risk.")})
+    return kinds
+
+
+@transaction.atomic
+def learner_situation_record(
+    *,
+    learner: Learner,
+    situation: str,
+    risk_kinds: Iterable[str] = (),
+    recorded_on: datetime.date,
+    acting_user: User,
+) -> Result[LearnerSituation]:
+    """Record a learner's situation (survivor, at risk with its risks, or other) as of a day: a new row of their
+    history, or a correction of the row of that same day. Facilitators of the learner's centre and administrators
+    only; needs consent and assent; audited as lms.learner.situation (nothing written when it is the same)."""
+    access.require_in(acting_user, access.learners_whose_situation_is_recorded_by, learner)
+    learner = Learner.objects.get(pk=learner.pk)
+    require_consent([learner])
+    kinds = check_situation(situation, risk_kinds)
+    validate_not_future("recorded_on", recorded_on)
+    if recorded_on < learner.joined_on:
+        raise ValidationError({"recorded_on": _("The situation cannot be recorded before the learner joined.")})
+    values = {"situation": situation, **{field: key in kinds for field, key, _label in RISK_KINDS}}
+    row = LearnerSituation.objects.select_for_update().filter(learner=learner, recorded_on=recorded_on).first()
+    fields = list(values)
+    before = audit.snapshot(row, fields) if row else {}
+    if row is None:
+        row, done = LearnerSituation(learner=learner, recorded_on=recorded_on, recorded_by=acting_user), Done.CREATED
+    elif before == values:
+        return Result(row, Done.UNCHANGED)
+    else:
+        row.recorded_by, done = acting_user, Done.CHANGED
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row.save()
+    audit.record(
+        learner,
+        "lms.learner.situation",
+        user=acting_user,
+        data={"recorded_on": recorded_on.isoformat(), "changes": audit.changes(before, audit.snapshot(row, fields))},
+    )
+    return Result(row, done)
 
 
 @transaction.atomic

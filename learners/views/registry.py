@@ -8,12 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from learners import selectors
 from learners.forms import LearnerEditForm, LearnerFilterForm, LearnerMoveForm, LearnerRegisterForm, MembersAddForm
 from learners.forms import MembershipEndForm as EndForm
+from learners.forms.registry import LearnerSituationForm
 from learners.models import Membership
 from lms import access
 
@@ -64,6 +67,24 @@ def learner_edit(request, code):
         messages.success(request, _("Saved the changes to %(code)s.") % {"code": learner.code})
         return redirect("learner_record", code=learner.code)
     return render(request, "learners/learner_form.html", {"form": form, "learner": learner})
+
+
+@login_required
+def learner_situation(request, code):
+    """Record a learner's situation as of a day (facilitators of the learner's centre and administrators)."""
+    learner = get_object_or_404(
+        access.learners_whose_situation_is_recorded_by(request.user).select_related("centre"), code=code
+    )
+    current = selectors.situation_on([learner.pk], timezone.localdate()).get(learner.pk)
+    form = LearnerSituationForm(request.POST or None, learner=learner, current=current)
+    if request.method == "POST" and form.is_valid():
+        result = form.submit(acting_user=request.user)
+        if result is not None:
+            if result.changed_anything:
+                messages.success(request, _("Situation recorded for %(code)s.") % {"code": learner.code})
+            return redirect("learner_record", code=learner.code)
+    context = {"form": form, "learner": learner, "heading": _("Record the child's situation"), "kind": "situation"}
+    return render(request, "learners/outcome_form.html", context)
 
 
 @login_required

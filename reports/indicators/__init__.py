@@ -2,6 +2,7 @@
 
 dashboard(scope) gives every figure in display order; get(key) finds one indicator for its list of records."""
 
+import dataclasses
 import hashlib
 
 from django.core.cache import caches
@@ -76,19 +77,25 @@ def records_version() -> str:
     return f"{records}.{pages}"
 
 
-def dashboard(scope: Scope) -> list[Figure]:
-    """Every indicator's figure for a scope, in dashboard order.
+def dashboard(scope: Scope, *, with_situation: bool = False) -> list[Figure]:
+    """Every indicator's figure for a scope, in dashboard order; the breakdown by situation only `with_situation`
+    (`lms.access.sees_situation_breakdown`: programme managers and administrators), otherwise every figure's
+    `by_situation` is empty.
 
     Computing them reads every row of the period (two million attendance rows at the bench's size), so
     the figures are kept in the "reports" cache under the scope, the language and `records_version()`:
     any change to the records gives a new version and so new figures, while the dashboard, its exports
     and the donor summary of one state of the records agree and cost one computation.
     """
-    key = f"{records_version()}|{translation.get_language()}|{scope.start}|{scope.end}|{scope.centre_ids}"
+    key = f"v2|{records_version()}|{translation.get_language()}|{scope.start}|{scope.end}|{scope.centre_ids}"
     key = "dashboard:" + hashlib.sha256(key.encode()).hexdigest()
     cache = caches["reports"]
     figures = cache.get(key)
     if figures is None:
         figures = [indicator.figure(scope) for indicator in indicators()]
         cache.set(key, figures)
-    return figures
+    # The cache holds the whole figures, one computation for every viewer; what leaves this function for anyone
+    # else is a copy without the breakdown by situation, so a facilitator is never served a manager's.
+    if with_situation:
+        return figures
+    return [dataclasses.replace(figure, by_situation=[]) for figure in figures]

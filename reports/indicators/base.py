@@ -10,7 +10,12 @@ Rules every indicator follows:
 - "children" are counted once however many records they have; in a month's trend a child counts
   in every month they had a record, so months do not add up to the total;
 - a learner's age band is worked out at the end of the period from the birth year, or is the age
-  band recorded when the birth year is not known.
+  band recorded when the birth year is not known;
+- a learner's situation (survivor, at risk, other) is their latest one recorded on or before the end of the
+  period (`learners.selectors.situation_at`): a child at risk in March and recorded as a survivor in June counts
+  as a survivor for a period ending in June or later, and as at risk for one ending in March, April or May;
+  "not recorded" when none was recorded by then. Figures carry this breakdown for every viewer, and
+  `reports.indicators.dashboard` strips it for anyone but programme managers and administrators.
 """
 
 import datetime
@@ -26,7 +31,9 @@ from courses.models import Attendance, Session
 from learners.models import (
     Centre,
     Learner,
+    LearnerSituation,
 )
+from learners.selectors import situation_at
 
 SELF_PROTECTION_TOPIC = "self-protection"
 HELD = Session.Status.HELD
@@ -34,6 +41,8 @@ PRESENT = Attendance.Status.PRESENT
 
 SEXES = list(Learner.Sex.choices)
 AGE_BANDS = list(Learner.AgeBand.choices)
+NOT_RECORDED = "none"
+SITUATIONS = [*LearnerSituation.Situation.choices, (NOT_RECORDED, _("Not recorded"))]
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,9 @@ class Figure:
     by_age_band: list[Tally] = field(default_factory=list)
     trend: list[Tally] = field(default_factory=list)
     breakdown_note: str = ""  # says what the breakdown counts when it is not the figure itself
+    # Children by their situation at the end of the period: for programme managers and administrators only
+    # (`reports.indicators.dashboard` empties it for anyone else).
+    by_situation: list[Tally] = field(default_factory=list)
 
     @property
     def has_breakdown(self) -> bool:
@@ -163,6 +175,20 @@ def learner_counts(learner_ids: QuerySet, scope: Scope) -> tuple[int, list[Tally
         by_band[band] += n
         total += n
     return total, tally(SEXES, by_sex), tally(AGE_BANDS, by_band)
+
+
+def situation_counts(learner_ids: QuerySet, scope: Scope) -> list[Tally]:
+    """Distinct learners among the ids by their situation at the end of the period (one query; "not recorded"
+    for those with none by then)."""
+    rows = (
+        Learner.objects.filter(pk__in=learner_ids)
+        .annotate(situation=situation_at(scope.end))
+        .order_by()
+        .values_list("situation")
+        .annotate(n=Count("id"))
+    )
+    counts = {situation or NOT_RECORDED: n for situation, n in rows}
+    return tally(SITUATIONS, counts)
 
 
 def monthly_totals(queryset: QuerySet, date_field: str, total) -> dict[datetime.date, int | float]:

@@ -25,6 +25,7 @@ from reports.indicators.base import (
     monthly,
     monthly_totals,
     sex_labels,
+    situation_counts,
 )
 
 # ---- indicators over dated learner records (services, certification, jobs, school) -------------
@@ -58,9 +59,11 @@ class RecordIndicator:
         total, by_sex, by_band = learner_counts(records.values("learner_id"), scope)
         months = monthly_totals(records, self.date_field, Count("learner_id", distinct=True))
         trend = monthly(scope, months)
-        return Figure(
+        figure = Figure(
             self.key, str(self.label), str(self.definition), self.unit, self.section, total, by_sex, by_band, trend
         )
+        figure.by_situation = situation_counts(records.values("learner_id"), scope)
+        return figure
 
     def record_list(self, scope: Scope) -> RecordList:
         """Every record that counts, oldest first, with the learner's code, sex and age band."""
@@ -198,9 +201,11 @@ class Registered:
         total, by_sex, by_band = learner_counts(learners.values("pk"), scope)
         months = monthly_totals(learners, "joined_on", Count("pk"))
         trend = monthly(scope, months)
-        return Figure(
+        figure = Figure(
             self.key, str(self.label), str(self.definition), self.unit, str(self.section), total, by_sex, by_band, trend
         )
+        figure.by_situation = situation_counts(learners.values("pk"), scope)
+        return figure
 
     def record_list(self, scope: Scope) -> RecordList:
         """Every learner registered in the scope, by code: the registry export."""

@@ -61,6 +61,7 @@ class FigureView:
     trend: list[Number]
     chart: SafeString | None = None
     targets: list[TargetView] = field(default_factory=list)
+    by_situation: list[Number] = field(default_factory=list)
 
     @property
     def unit(self) -> str:
@@ -81,7 +82,7 @@ class FigureView:
 def present(figure: Figure, *, chart: bool = True, lines: list[targets.TargetLine] = ()) -> FigureView:
     """Format a figure's numbers (the very numbers the exports write, by the same rules) and its targets'
     `lines` and, when asked, draw its trend."""
-    numbers: dict[str, list[Number]] = {"total": [], "sex": [], "age": [], "month": []}
+    numbers: dict[str, list[Number]] = {"total": [], "sex": [], "age": [], "month": [], "situation": []}
     for breakdown, key, label, value in figure_numbers(figure):
         numbers[breakdown].append(Number(breakdown, key, label, format_value(value, figure.unit)))
     svg = None
@@ -93,7 +94,9 @@ def present(figure: Figure, *, chart: bool = True, lines: list[targets.TargetLin
             format_value=lambda value: format_value(value, figure.unit),
         )
     shown = [present_target(line, figure.unit) for line in lines]
-    return FigureView(figure, numbers["total"][0], numbers["sex"], numbers["age"], numbers["month"], svg, shown)
+    return FigureView(
+        figure, numbers["total"][0], numbers["sex"], numbers["age"], numbers["month"], svg, shown, numbers["situation"]
+    )
 
 
 def sections_of(views: list[FigureView]) -> list[tuple[str, list[FigureView]]]:
@@ -121,10 +124,11 @@ def preset_links(request) -> list[tuple[str, str]]:
     ]
 
 
-def presented(context: dict, *, chart: bool) -> list[tuple[str, list[FigureView]]]:
-    """The scope's figures with their targets, grouped by section (the targets: two queries, outside the cache)."""
+def presented(context: dict, *, chart: bool, with_situation: bool = False) -> list[tuple[str, list[FigureView]]]:
+    """The scope's figures with their targets, grouped by section (the targets: two queries, outside the cache);
+    the breakdown by situation only `with_situation` (programme managers' own view, never the donor summary)."""
     scope = context["scope"]
-    figures = indicators.dashboard(scope)
+    figures = indicators.dashboard(scope, with_situation=with_situation)
     ticked = [centre.pk for centre in context["form"].cleaned_data.get("centre") or []]
     lines = targets.target_lines(scope, figures, ticked)
     return sections_of([present(figure, chart=chart, lines=lines.get(figure.key, [])) for figure in figures])
@@ -154,7 +158,8 @@ def indicator_dashboard(request):
     context = scope_context(request)
     context["presets"] = preset_links(request)
     if context["scope"] is not None:
-        context["sections"] = presented(context, chart=True)
+        with_situation = access.sees_situation_breakdown(request.user)
+        context["sections"] = presented(context, chart=True, with_situation=with_situation)
     return render(request, "reports/dashboard.html", context)
 
 

@@ -50,7 +50,7 @@ def dashboard_export(request, fmt: str):
     scope, error = scope_or_error(request)
     if error:
         return error
-    figures = indicators.dashboard(scope)
+    figures = indicators.dashboard(scope, with_situation=access.sees_situation_breakdown(request.user))
     lines = targets.target_lines(scope, figures, [])  # the links of the screen are not exported
     table = chain(exports.dashboard_table(figures), exports.targets_table(figures, lines))
     header = exports.header_rows(_("Programme indicators"), scope, centre_names(request, scope), timezone.now())

@@ -20,6 +20,7 @@ from learners.models import (
     Group,
     JobPlacement,
     Learner,
+    LearnerSituation,
     SchoolEnrolment,
     SensitisationEvent,
     ServiceRecord,
@@ -172,6 +173,21 @@ class DemoEvidenceTest(TestCase):
             assert project.approved_by and project.approved_by != project.proposed_by
             assert project.created_on <= project.approved_on <= project.completed_on <= self.today
             assert all(log.date <= project.completed_on for log in project.activity_logs.all())
+
+    def test_every_learner_with_consent_has_a_situation_and_only_the_few_waiting_for_it_have_none(self):
+        recorded = Learner.objects.filter(situations__isnull=False).distinct()
+        missing = Learner.objects.exclude(pk__in=recorded)
+        assert 2 <= missing.count() <= 3 and not any(learner.has_consent for learner in missing)
+        survivors = LearnerSituation.objects.filter(situation="survivor").values("learner").distinct().count()
+        at_risk = LearnerSituation.objects.filter(situation="at_risk").values("learner").distinct().count()
+        assert at_risk > survivors > 0 and LearnerSituation.objects.filter(situation="other").exists()
+        ids = tuple(sorted(centre.pk for centre in self.centres.values()))
+        figures = dashboard(Scope(self.start, self.end, ids), with_situation=True)
+        by_situation = {
+            tally.key: tally.value for tally in next(f for f in figures if f.key == "registered").by_situation
+        }
+        assert min(by_situation["survivor"], by_situation["at_risk"], by_situation["other"]) > 0
+        assert by_situation["none"] <= missing.count()
 
     def test_invented_records_obey_the_rules(self):
         for model, fields in DATED:

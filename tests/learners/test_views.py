@@ -42,6 +42,8 @@ def register_data(centre, **changes):
         "joined_on": TODAY.isoformat(),
         "guardian_consent_on": TODAY.isoformat(),
         "child_assent_on": TODAY.isoformat(),
+        "situation": "at_risk",
+        "risk_kinds": ["street", "out_of_school"],
     }
     data.update(changes)
     return data

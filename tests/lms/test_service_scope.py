@@ -131,6 +131,12 @@ CASES = {
         "birth_year": TODAY().year - 10,
     },
     "learner_update": lambda w: {"learner": w["learner"], "first_name": "Renamed"},
+    "learner_situation_record": lambda w: {
+        "learner": w["learner"],
+        "situation": "at_risk",
+        "risk_kinds": ["street"],
+        "recorded_on": TODAY(),
+    },
     "group_create": lambda w: {"centre": w["home"], "name": "Suns", "facilitator": w["facilitator"]},
     "group_update": lambda w: {"group": w["group"], "name": "Renamed"},
     "membership_add": lambda w: {"group": w["second"], "learner": w["learner"], "joined_on": TODAY()},

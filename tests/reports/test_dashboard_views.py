@@ -168,7 +168,7 @@ def test_every_number_of_every_figure_is_on_the_page_as_the_export_formats_it(cl
     scope = indicators.Scope(start, end, tuple(sorted([world["A"].pk, world["B"].pk])))
     expected = {
         (figure.key, breakdown, key): format_value(value, figure.unit)
-        for figure in indicators.dashboard(scope)
+        for figure in indicators.dashboard(scope, with_situation=True)
         for breakdown, key, _label, value in figure_numbers(figure)
     }
     assert numbers(response) == expected

@@ -151,7 +151,13 @@ def exported_numbers(rows: list[list], figures) -> dict[tuple[str, str, str], st
         figure = figure_by_label[label]
         assert section == figure.section
         kind = breakdown_keys[breakdown]
-        counts = {"total": [], "sex": figure.by_sex, "age": figure.by_age_band, "month": figure.trend}[kind]
+        counts = {
+            "total": [],
+            "sex": figure.by_sex,
+            "age": figure.by_age_band,
+            "month": figure.trend,
+            "situation": figure.by_situation,
+        }[kind]
         category_key = "" if kind == "total" else next(c.key for c in counts if c.label == (category or ""))
         key = (figure.key, kind, category_key)
         assert key not in numbers, f"{key} exported twice"
@@ -188,8 +194,10 @@ def test_dashboard_export_holds_exactly_the_numbers_on_screen(client, users, wor
     assert response.status_code == 200
     rows = read_csv(response) if fmt == "csv" else read_xlsx(response)
     _header, table = table_after_headings(rows, TABLE_HEADINGS)
-    figures = indicators.dashboard(Scope(START, END, (world["home"].pk, world["away"].pk)))
+    # A programme manager's: with the breakdown by situation, on screen and in the file alike.
+    figures = indicators.dashboard(Scope(START, END, (world["home"].pk, world["away"].pk)), with_situation=True)
     in_file = exported_numbers(table, figures)
+    assert any(kind == "situation" for _figure, kind, _category in in_file)
 
     assert sorted(set(on_screen) - set(in_file)) == [], "numbers on screen missing from the file"
     assert sorted(set(in_file) - set(on_screen)) == [], "numbers in the file not on screen"

@@ -12,7 +12,14 @@ from wagtail.models import ModelLogEntry
 
 from courses.models import Attendance
 from learners.models import Learner, Trade, TrainingEnrolment
-from learners.services import learner_update, membership_end, service_record, training_enrol, training_update
+from learners.services import (
+    learner_situation_record,
+    learner_update,
+    membership_end,
+    service_record,
+    training_enrol,
+    training_update,
+)
 from lms.access import OutOfScope
 from peer_educators.services import peer_educator_set_status
 from reports import indicators
@@ -31,7 +38,8 @@ def years_ago(years: float) -> datetime.date:
 
 @pytest.fixture
 def world(db):
-    """One centre: Old Ali left six years ago (attended, got a service, was certified with a number), Recent
+    """One centre: Old Ali left six years ago (attended, got a service, was certified with a number, was at risk
+    and then recorded as a survivor), Recent
     Bilal left a year ago, Current Karim is still in the group."""
     users = factories.role_users()
     facilitator, admin = users["facilitator"], users["admin"]
@@ -42,6 +50,10 @@ def world(db):
         centre, facilitator, first_name="Ali", joined_on=years_ago(7), birth_year=this_year - 19
     )
     learner_update(learner=old, acting_user=facilitator, first_name="Ali Jan")
+    learner_situation_record(
+        learner=old, situation="at_risk", risk_kinds=["street"], recorded_on=years_ago(7), acting_user=facilitator
+    )
+    learner_situation_record(learner=old, situation="survivor", recorded_on=years_ago(6.6), acting_user=facilitator)
     recent = factories.make_learner(centre, facilitator, first_name="Bilal", joined_on=years_ago(3))
     current = factories.make_learner(centre, facilitator, first_name="Karim", joined_on=years_ago(3))
     group = factories.make_group(centre, facilitator, [curriculum["module"]], name="Morning")
@@ -69,8 +81,11 @@ def world(db):
 
 
 def past_figures(centre) -> list:
-    """Every indicator for the two years around Old Ali's time, as the dashboard computes them."""
-    return indicators.dashboard(Scope(start=years_ago(7.5), end=years_ago(5.5), centre_ids=(centre.pk,)))
+    """Every indicator for the two years around Old Ali's time, as the dashboard computes them for a manager
+    (with the breakdown by situation)."""
+    return indicators.dashboard(
+        Scope(start=years_ago(7.5), end=years_ago(5.5), centre_ids=(centre.pk,)), with_situation=True
+    )
 
 
 def anonymise(admin, **options) -> str:
@@ -88,6 +103,7 @@ def test_anonymising_leavers_keeps_every_past_indicator_identical(world):
     before = past_figures(world["centre"])
     registered = next(f for f in before if f.key == "registered")
     assert registered.value == 1 and any(f.value for f in before if f.key != "registered")
+    assert {t.key: t.value for t in registered.by_situation}["survivor"] == 1
 
     assert "Anonymised 1 learner(s)" in anonymise(world["admin"], years=5)
 
@@ -102,6 +118,11 @@ def test_an_anonymised_learner_keeps_code_and_records_but_not_name_or_certificat
     assert Attendance.objects.filter(learner=old).count() == 1 and old.services.count() == 1
     training = TrainingEnrolment.objects.get(learner=old)
     assert training.certificate_number == "" and training.certified_on == years_ago(6.2)
+    # His situation history stays as it was (the past breakdowns by situation must not change).
+    assert list(old.situations.order_by("recorded_on").values_list("situation", "risk_street")) == [
+        ("at_risk", True),
+        ("survivor", False),
+    ]
     # The audit log no longer names him either: labels and the recorded change of first name.
     assert not ModelLogEntry.objects.filter(label__contains="Ali").exists()
     assert not any("Ali" in str(entry.data) for entry in ModelLogEntry.objects.all())

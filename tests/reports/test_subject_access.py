@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from learners.services import service_record
+from learners.services import learner_situation_record, service_record
 from lms import audit
 from tests import factories
 from tests.factories import days_ago
@@ -15,7 +15,8 @@ from tests.factories import days_ago
 
 @pytest.fixture
 def world(db):
-    """A learner with a membership, an attended session and a service; another learner beside him."""
+    """A learner with a membership, an attended session, a service and a situation history (at risk, then a
+    survivor); another learner beside him."""
     users = factories.role_users()
     facilitator = users["facilitator"]
     curriculum = factories.published_curriculum(editor=users["editor"], reviewer=users["reviewer"])
@@ -29,6 +30,10 @@ def world(db):
     )
     ali = members["learners"][0]
     service_record(learner=ali, kind="medical", date=days_ago(2), acting_user=facilitator)
+    learner_situation_record(
+        learner=ali, situation="at_risk", risk_kinds=["street"], recorded_on=ali.joined_on, acting_user=facilitator
+    )
+    learner_situation_record(learner=ali, situation="survivor", recorded_on=days_ago(0), acting_user=facilitator)
     return {"users": users, "ali": ali}
 
 
@@ -49,7 +54,14 @@ def test_an_administrator_downloads_everything_held_about_the_child(client, worl
     assert [a["status"] for a in held["attendance"]] == ["present"]
     assert [c["lesson__title"] for c in held["lessons_completed"]] == ["No, go, tell"]
     assert [s["kind"] for s in held["services"]] == ["medical"]
-    assert {"lms.learner.register", "lms.service.record"} <= {e["action"] for e in held["audit_entries"]}
+    assert [(s["situation"], s["risk_street"], s["risk_hotels"]) for s in held["situations"]] == [
+        ("at_risk", True, False),
+        ("survivor", False, False),
+    ]
+    assert held["situations"][0]["recorded_on"] == ali.joined_on.isoformat()
+    assert held["situations"][0]["recorded_by__username"] == world["users"]["facilitator"].username
+    actions = {e["action"] for e in held["audit_entries"]}
+    assert {"lms.learner.register", "lms.service.record", "lms.learner.situation"} <= actions
     assert "Bilal" not in response.content.decode()
 
 
