@@ -11,6 +11,8 @@ from learners.models.outcomes import (
     Trade,
     TrainingEnrolment,
 )
+from learners.models.referrals import Outcome as ReferralOutcome
+from learners.models.referrals import Referral, ReferralFollowUp, ServiceProvider
 from learners.models.registry import (
     CONSENT_ON_FILE,
     MAX_AGE,
@@ -35,8 +37,12 @@ __all__ = [
     "JobPlacement",
     "Learner",
     "Membership",
+    "Referral",
+    "ReferralFollowUp",
+    "ReferralOutcome",
     "SchoolEnrolment",
     "SensitisationEvent",
+    "ServiceProvider",
     "ServiceRecord",
     "StaffAssignment",
     "Trade",
