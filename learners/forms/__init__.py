@@ -10,6 +10,7 @@ from learners.forms.outcomes import (
     TrainingEnrolForm,
     TrainingUpdateForm,
 )
+from learners.forms.referrals import FollowUpForm, ReferralForm
 from learners.forms.registry import (
     LearnerEditForm,
     LearnerFilterForm,
@@ -20,6 +21,8 @@ from learners.forms.registry import (
 )
 
 __all__ = [
+    "FollowUpForm",
+    "ReferralForm",
     "LearnerTransferForm",
     "OutcomeRemoveForm",
     "PlacementForm",
