@@ -30,6 +30,7 @@ UNITS = {
     "centres": gettext_lazy("centres"),
     "sessions": gettext_lazy("sessions"),
     "people": gettext_lazy("people"),
+    "referrals": gettext_lazy("referrals"),
     "percent": gettext_lazy("percent"),
     "points": gettext_lazy("points"),
 }

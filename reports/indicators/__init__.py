@@ -22,6 +22,7 @@ from reports.indicators.community import (
 )
 from reports.indicators.learning import AttendanceRate, ModuleCompletion, QuizGain, SessionsHeld
 from reports.indicators.outcomes import CERTIFIED, MAINSTREAMED, PLACED, SERVICES, Registered
+from reports.indicators.referrals import REFERRED, ReferralsCompleted, ReferralsMade
 
 __all__ = ["Figure", "RecordList", "Scope", "Tally", "dashboard", "get", "indicators"]
 
@@ -35,6 +36,9 @@ def indicators() -> list:
     return [
         Registered(),
         SERVICES,
+        REFERRED,
+        ReferralsMade(),
+        ReferralsCompleted(),
         CERTIFIED,
         PLACED,
         MAINSTREAMED,
