@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import TestCase
+from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from learners.models import HelpContact, Referral, ReferralFollowUp, ServiceProvider
@@ -166,6 +167,14 @@ class FollowUpTests(ReferralWorld):
         self.follow(done, outcome="received")
         assert list(referrals_due(Referral.objects.all(), today=days_ago(0))) == [due]
         assert later.outcome == "pending"
+
+    def test_the_facilitators_dashboard_lists_the_referrals_due_once_and_not_in_the_title(self):
+        self.refer()
+        self.client.force_login(self.facilitator)
+        page = self.client.get(reverse("dashboard")).content.decode()
+        title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+        assert "<h2>" not in title and "Sariab clinic" not in title
+        assert page.count("Referrals to follow up") == 1 and page.count("Sariab clinic") >= 1
 
 
 class HelpFromTheDirectoryTests(ReferralWorld):
