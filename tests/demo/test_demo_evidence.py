@@ -1,9 +1,11 @@
 """`load_demo_data` adds a year of programme evidence, so every indicator on the dashboard has numbers."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
 from django.test import TestCase, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -16,8 +18,11 @@ from learners.models import (
     Group,
     JobPlacement,
     Learner,
+    Referral,
+    ReferralFollowUp,
     SchoolEnrolment,
     SensitisationEvent,
+    ServiceProvider,
     ServiceRecord,
     Trade,
     TrainingEnrolment,
@@ -46,6 +51,8 @@ DATED = [
     (CommunityGroup, ["formed_on"]),
     (CommunityMeeting, ["date"]),
     (SensitisationEvent, ["date"]),
+    (Referral, ["referred_on"]),
+    (ReferralFollowUp, ["on"]),
     (Learner, ["joined_on", "guardian_consent_on", "child_assent_on"]),
     (LessonProgress, ["completed_on"]),
     (Project, ["created_on", "approved_on", "completed_on"]),
@@ -55,7 +62,20 @@ CFS = "cfs-self-protection"  # the only figure a drop-in centre cannot have
 
 def all_counts() -> dict[str, int]:
     """How many of each record the demo writes there are, audit entries included."""
-    models = (*EVIDENCE_MODELS, Learner, Group, Session, Attendance, QuizResult, LessonProgress, Project, ModelLogEntry)
+    models = (
+        *EVIDENCE_MODELS,
+        ServiceProvider,
+        Referral,
+        ReferralFollowUp,
+        Learner,
+        Group,
+        Session,
+        Attendance,
+        QuizResult,
+        LessonProgress,
+        Project,
+        ModelLogEntry,
+    )
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -184,6 +204,33 @@ class DemoEvidenceTest(TestCase):
         closed = Group.objects.filter(is_active=False)
         assert not Session.objects.filter(group__in=closed).exclude(status=Session.Status.HELD).exists()
         assert not closed.filter(memberships__left_on__isnull=True).exists()
+
+    def test_about_one_learner_in_five_was_referred_and_most_referrals_were_completed(self):
+        both = self.figures("QTA", "KSI")
+        referred, made, completed = (both[key] for key in ("referred", "referrals-made", "referrals-completed"))
+        learners = Learner.objects.filter(guardian_consent_on__isnull=False, child_assent_on__isnull=False).count()
+        assert 0.1 * learners <= referred.value <= 0.3 * learners, (referred.value, learners)
+        assert referred.value < made.value <= 1.5 * referred.value
+        assert 40 <= completed.value < 90, completed.value
+        for code in ("QTA", "KSI"):
+            figures = self.figures(code)
+            assert figures["referred"].value >= 5 and figures["referrals-completed"].value, code
+            referrals = Referral.objects.filter(centre__code=code)
+            assert set(referrals.values_list("outcome", flat=True)) == set(Referral.Outcome.values), code
+            assert all(referral.provider.centre.code == code for referral in referrals)
+            directory = ServiceProvider.objects.filter(centre__code=code)
+            assert set(directory.values_list("kind", flat=True)) == set(ServiceProvider.Kind.values), code
+            assert directory.filter(show_in_help=True).exists() and directory.filter(show_in_help=False).exists()
+        twice = Referral.objects.annotate(n=Count("follow_ups")).filter(n__gte=2)
+        assert twice.exists() and ReferralFollowUp.objects.filter(outcome="pending").exists()
+        assert all(referral.learner.has_consent for referral in Referral.objects.select_related("learner"))
+
+    def test_each_facilitators_dashboard_lists_a_few_referrals_to_follow_up(self):
+        for username, code in (("facilitator1", "QTA"), ("facilitator2", "KSI")):
+            self.client.force_login(User.objects.get(username=username))
+            due = self.client.get(reverse("dashboard")).context["referrals_due"]
+            assert 3 <= len(due) <= 10, (username, len(due))
+            assert all(r.learner.centre.code == code and r.follow_up_on <= self.today for r in due)
 
     def test_loading_the_demo_data_again_changes_no_count(self):
         before = all_counts()

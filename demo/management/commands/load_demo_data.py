@@ -1,4 +1,5 @@
-"""Load the demo curriculum, accounts, centre records, help contacts, peer educator and a year of programme evidence.
+"""Load the demo curriculum, accounts, centre records, help contacts, peer educator, a year of programme evidence
+and referrals.
 
 Safe to run again: nothing is duplicated.
 """
@@ -12,6 +13,7 @@ from demo.data.evidence import ensure_demo_evidence
 from demo.data.help import ensure_demo_help_contacts
 from demo.data.peers import ensure_demo_peers
 from demo.data.records import ensure_demo_records
+from demo.data.referrals import ensure_demo_referrals
 
 
 class Command(BaseCommand):
@@ -39,6 +41,7 @@ class Command(BaseCommand):
         contacts = ensure_demo_help_contacts()
         peers = ensure_demo_peers(users=users)
         evidence = ensure_demo_evidence(users=users)
+        providers, referrals = ensure_demo_referrals(users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({pages} curriculum pages added)."))
         if records is None:
             self.stdout.write("Demo centre records already exist: none added.")
@@ -53,6 +56,13 @@ class Command(BaseCommand):
             self.stdout.write("Demo programme evidence already exists: none added.")
         else:
             self.stdout.write(f"Demo programme evidence added: {evidence}.")
+        self.stdout.write(f"Demo service providers added: {providers}.")
+        if referrals is None:
+            self.stdout.write("Demo referrals already exist: none added.")
+        else:
+            self.stdout.write(
+                f"Demo referrals added: {referrals['referrals']}, followed up {referrals['follow-ups']} times."
+            )
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for username, _first_name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<13} {role or 'Administrator (superuser)'}")
