@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from learners.models import (
     CONSENT_ON_FILE,
@@ -21,7 +21,10 @@ from learners.models import (
     LearnerSituation,
     Membership,
     PlacementFollowUp,
+    Referral,
+    ReferralFollowUp,
     SchoolEnrolment,
+    ServiceProvider,
 )
 from lms import access
 
@@ -86,14 +89,19 @@ def community_group_learners(group: CommunityGroup) -> QuerySet:
     return group.learner_members.order_by("code")
 
 
-def help_contacts_for(user: User | AnonymousUser) -> list[HelpContact]:
-    """Where this reader gets help: the contacts of the centres they belong to (`lms.access.home_centres`) first,
-    then the programme's own. Visitors, and anyone without a centre, see only the programme's own, the same for
-    every one of them (anonymous pages may be cached). One query."""
+def help_contacts_for(user: User | AnonymousUser) -> list[HelpContact | ServiceProvider]:
+    """Where this reader gets help: the help contacts of the centres they belong to (`lms.access.home_centres`)
+    first, then the programme's own; then the providers of the referral directory marked "show where to get
+    help", of those centres first (each number is written once: in the help contacts or in the directory).
+    Visitors, and anyone without a centre, see only the programme's own, the same for every one of them
+    (anonymous pages may be cached). Two queries."""
     programme = Q(centre__isnull=True)
     if user.is_authenticated:
         programme |= Q(centre__in=access.home_centres(user))
-    return list(HelpContact.objects.filter(programme).order_by(F("centre_id").asc(nulls_last=True), "order", "pk"))
+    centres_first = F("centre_id").asc(nulls_last=True)
+    contacts = list(HelpContact.objects.filter(programme).order_by(centres_first, "order", "pk"))
+    providers = ServiceProvider.objects.filter(programme, show_in_help=True, is_active=True)
+    return contacts + list(providers.order_by(centres_first, "kind", "name", "pk"))
 
 
 def centre_roll_by_group(centre) -> tuple[list[tuple[Group, list[Learner]]], list[Learner]]:
@@ -200,3 +208,28 @@ def situation_on(learner_ids, day: datetime.date) -> dict[int, LearnerSituation]
 def situation_history(learner: Learner) -> list[LearnerSituation]:
     """A learner's situation rows, newest first, with who recorded them. Callers ask may_see_situation first."""
     return list(learner.situations.select_related("recorded_by").order_by("-recorded_on"))
+
+
+def referrals_of(learner: Learner) -> list[Referral]:
+    """The learner's referrals, newest first, each with its provider and its follow-ups (oldest first)."""
+    return list(
+        Referral.objects.filter(learner=learner)
+        .select_related("provider")
+        .prefetch_related(Prefetch("follow_ups", ReferralFollowUp.objects.order_by("on", "id")))
+        .order_by("-referred_on", "-id")
+    )
+
+
+def referrals_due(referrals: QuerySet, *, today: datetime.date) -> QuerySet:
+    """Of the given referrals (scoped by lms.access), those still pending whose follow-up is due by today,
+    the most overdue first, with learner and provider."""
+    return (
+        referrals.filter(outcome=Referral.Outcome.PENDING, follow_up_on__lte=today)
+        .select_related("learner", "provider")
+        .order_by("follow_up_on", "learner__code", "pk")
+    )
+
+
+def providers_for(learner: Learner) -> QuerySet:
+    """The providers a learner may be referred to: those in use of their centre's directory and the programme's."""
+    return ServiceProvider.objects.filter(Q(centre=learner.centre_id) | Q(centre__isnull=True), is_active=True)

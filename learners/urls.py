@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learners.views import community, coordination, outcomes
+from learners.views import community, coordination, outcomes, referrals
 from learners.views import registry as views
 
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("learners/<str:code>/school/add/", outcomes.school_enrolment_add, name="school_enrolment_add"),
     path("learners/<str:code>/transfer/", outcomes.learner_transfer, name="learner_transfer"),
     path("services/for-several/", outcomes.services_for_group, name="services_for_group"),
+    path("learners/<str:code>/referrals/add/", referrals.referral_add, name="referral_add"),
+    path("referrals/due/", referrals.referrals_due_list, name="referrals_due"),
+    path("referrals/<int:referral_id>/", referrals.referral_detail, name="referral_detail"),
     path("training/<int:training_id>/", outcomes.training_update, name="training_update"),
     path("outcomes/<str:kind>/<int:record_id>/remove/", outcomes.outcome_remove, name="outcome_remove"),
     path("groups/<int:group_id>/members/add/", views.members_add, name="members_add"),

@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from learners.models import Centre, HelpContact, StaffAssignment, Trade
+from learners.models import Centre, HelpContact, ServiceProvider, StaffAssignment, Trade
 
 ACTIONS = {
     "lms.learner.register": (_("Register learner"), _("Registered learner")),
@@ -23,6 +23,8 @@ ACTIONS = {
     "lms.school.record": (_("Record school enrolment"), _("Recorded school enrolment")),
     "lms.learner.transfer": (_("Move learner to another centre"), _("Moved learner to another centre")),
     "lms.outcome.remove": (_("Remove mistaken record"), _("Removed mistaken record")),
+    "lms.referral.record": (_("Record referral"), _("Recorded referral")),
+    "lms.referral.follow_up": (_("Follow up referral"), _("Followed up referral")),
     "lms.community.create": (_("Record community group"), _("Recorded community group")),
     "lms.community.update": (_("Change community group"), _("Changed community group")),
     "lms.community.meeting": (_("Record community meeting"), _("Recorded community meeting")),
@@ -87,10 +89,23 @@ class HelpContactViewSet(SnippetViewSet):
     ordering = ["centre__name", "order", "pk"]
 
 
+class ServiceProviderViewSet(SnippetViewSet):
+    """Programme managers keep each centre's directory of service providers that children are referred to;
+    a provider marked "show where to get help" is also listed in lesson help blocks and the footer."""
+
+    model = ServiceProvider
+    icon = "site"
+    menu_label = _("Service providers")
+    list_display = ["name", "kind", "area", "phone", "centre", "show_in_help", "is_active"]
+    list_filter = ["centre", "kind", "show_in_help", "is_active"]
+    search_fields = ["name", "area", "phone"]
+    ordering = ["centre__name", "kind", "name"]
+
+
 class CentresViewSetGroup(SnippetViewSetGroup):
     """The admin menu group for centres, who works at them and where to get help there."""
 
-    items = (CentreViewSet, StaffAssignmentViewSet, TradeViewSet, HelpContactViewSet)
+    items = (CentreViewSet, StaffAssignmentViewSet, TradeViewSet, HelpContactViewSet, ServiceProviderViewSet)
     menu_icon = "home"
     menu_label = _("Centres")
     menu_name = "centres"

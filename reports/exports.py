@@ -32,6 +32,7 @@ UNITS = {
     "people": gettext_lazy("people"),
     "meetings": gettext_lazy("meetings"),
     "placements": gettext_lazy("placements"),
+    "referrals": gettext_lazy("referrals"),
     "percent": gettext_lazy("percent"),
     "points": gettext_lazy("points"),
 }

@@ -34,8 +34,11 @@ from learners.models import (
     Learner,
     LearnerSituation,
     Membership,
+    Referral,
+    ReferralFollowUp,
     SchoolEnrolment,
     SensitisationEvent,
+    ServiceProvider,
     ServiceRecord,
     StaffAssignment,
     Trade,
@@ -127,6 +130,10 @@ MATRIX = {
     "learner_transfer": (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     "outcome_remove":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     "services_for_group": (LOGIN, NO,      NO,       NO,       NO,      OK,     OK,     NO,     OK),
+    # referrals
+    "referral_add":     (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "referral_detail":  (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    "referrals_due":    (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     # community structures
     "community_list":   (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "community_group_create": (LOGIN, NO,  NO,       NO,       NO,      OK,     OK,     NO,     OK),
@@ -216,6 +223,9 @@ OBJECT = {
     "school_enrolment_add": "learner",
     "learner_transfer": "learner",
     "outcome_remove": "service",
+    "referral_add": "learner",
+    "referral_detail": "referral",
+    "referrals_due": None,
     "community_list": None,
     "community_group_create": None,
     "community_group_detail": "community_group",
@@ -282,6 +292,8 @@ WRITES = (
     "school_enrolment_add",
     "learner_transfer",
     "outcome_remove",
+    "referral_add",
+    "referral_detail",
     "community_group_create",
     "community_group_edit",
     "community_meeting_add",
@@ -324,6 +336,7 @@ FIRST_NAMES = {"A": ["Aimal", "Arsalan", "Ayaz"], "B": ["Babrak", "Bahram", "Bak
 TRAINEES = {"A": ["Zarak", "Yasir"], "B": ["Bilawal", "Burhan"]}
 PROJECTS = {"A": "Clean tap at Alif bus stand", "B": "Safe lane near Bay cinema"}
 COMMUNITY_GROUPS = {"A": "Alif parents committee", "B": "Bay parents committee"}
+PROVIDERS = {"A": "Alif street clinic", "B": "Bay legal aid desk"}
 MISSING = {
     "group": 999_999,
     "membership": 999_999,
@@ -334,6 +347,7 @@ MISSING = {
     "project": 999_999,
     "training": 999_999,
     "service": 999_999,
+    "referral": 999_999,
     "community_group": 999_999,
     "project_period": 999_999,
     "photo": 999_999,
@@ -348,6 +362,7 @@ ARGUMENT = {
     "peer_educator": "peer_id",
     "project": "project_id",
     "training": "training_id",
+    "referral": "referral_id",
     "community_group": "group_id",
     "project_period": "pk",
     "conflict": "submission_id",
@@ -465,6 +480,16 @@ def build_world() -> dict:
         enrolment = evidence.training_enrol(
             learner=spare, trade=Trade.objects.order_by("pk").first(), enrolled_on=today, acting_user=facilitator
         )
+        provider = ServiceProvider.objects.create(
+            centre=centre, kind="health", name=PROVIDERS[key], phone="081-2000100"
+        )
+        referral = evidence.referral_record(
+            learner=first,
+            provider=provider,
+            referred_on=today - datetime.timedelta(days=3),
+            reason="health",
+            acting_user=facilitator,
+        ).record
         community_group = evidence.community_group_create(
             centre=centre,
             kind="pcc",
@@ -480,6 +505,8 @@ def build_world() -> dict:
             "project": project,
             "photo": photo,
             "service": service,
+            "provider": provider,
+            "referral": referral,
             "training": enrolment,
             "community_group": community_group,
             "placement": JobPlacement.objects.create(
@@ -522,6 +549,7 @@ def build_world() -> dict:
                 *(x.code for x in trainees),
                 PROJECTS[key],
                 COMMUNITY_GROUPS[key],
+                PROVIDERS[key],
             ],
             # What the peer educator may see of their own centre: their group, its members, their project.
             "seen_by_peer": [
@@ -562,6 +590,8 @@ def url_kwargs(world, name: str, key: str | None) -> dict:
         return {"training_id": objects["training"].pk}
     if kind == "service":
         return {"kind": "service", "record_id": objects["service"].pk}
+    if kind == "referral":
+        return {"referral_id": objects["referral"].pk}
     if kind == "community_group":
         return {"group_id": objects["community_group"].pk}
     if kind == "project_period":
@@ -658,6 +688,13 @@ def post_data(world, name: str, key: str) -> dict:
         "learner_transfer": {"to_centre": other_centre.pk, "moved_on": today.isoformat()},
         "outcome_remove": {},
         "follow_up_add": {"date": today.isoformat(), "still_there": "yes", "earnings": "lt10k"},
+        "referral_add": {
+            "provider": objects["provider"].pk,
+            "referred_on": today.isoformat(),
+            "reason": "health",
+            "follow_up_on": "",
+        },
+        "referral_detail": {"on": today.isoformat(), "outcome": "received", "next_follow_up_on": ""},
         # community structures
         "community_group_create": {
             "centre": centre.pk,
@@ -709,6 +746,9 @@ def fingerprint() -> list:
         ActivityLog,
         ActivityPhoto,
         ServiceRecord,
+        ServiceProvider,
+        Referral,
+        ReferralFollowUp,
         TrainingEnrolment,
         JobPlacement,
         SchoolEnrolment,

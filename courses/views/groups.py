@@ -15,11 +15,21 @@ from django.utils.translation import ngettext
 from courses import selectors
 from courses.forms.groups import GroupForm, LessonPlanForm, ModulePlanForm
 from learners import selectors as learner_selectors
+from learners.models import Referral
 from lms import access, audit, roles
 
 UPCOMING_DAYS = 7
 TO_RECORD_DAYS = 14
 HELD_SHOWN = 20
+REFERRALS_DUE_SHOWN = 10
+
+
+def _referrals_due(user, today) -> list | None:
+    """For staff of a centre, the first of their centres' referrals due for follow-up; None for the others."""
+    if not access.manages_any_centre(user) or access.reads_all_centres(user):
+        return None
+    referrals = access.at_centres_managed_by(user, Referral.objects.all(), field="learner__centre")
+    return list(learner_selectors.referrals_due(referrals, today=today)[:REFERRALS_DUE_SHOWN])
 
 
 @login_required
@@ -70,6 +80,7 @@ def dashboard(request):
             "can_run": access.manages_any_centre(user),
             "summaries": selectors.group_summaries(groups),
             "missing": selectors.learners_missing_recent_sessions(groups),
+            "referrals_due": _referrals_due(user, today),
             "centres": centres,
             "centre": centre,
             "follow_ups": learner_selectors.follow_ups_due(access.centres_managed_by(user), today=today),
@@ -219,5 +230,6 @@ def learner_record(request, code):
             "can_record": can_manage and learner.has_consent,  # nothing is recorded before consent and assent
             "situations": situations,
             "situation": situations[0] if situations else None,
+            "referrals": learner_selectors.referrals_of(learner),
         },
     )

@@ -83,8 +83,11 @@ from learners.models import (
     LearnerSituation,
     Membership,
     PlacementFollowUp,
+    Referral,
+    ReferralFollowUp,
     SchoolEnrolment,
     SensitisationEvent,
+    ServiceProvider,
     ServiceRecord,
     StaffAssignment,
     Trade,
@@ -283,6 +286,7 @@ def counts() -> dict[str, int]:
         "certified": TrainingEnrolment.objects.filter(certified_on__isnull=False).count(),
         "job_placements": JobPlacement.objects.count(),
         "school_enrolments": SchoolEnrolment.objects.count(),
+        "referrals": Referral.objects.count(),
         "transfers": CentreTransfer.objects.count(),
         "community_groups": CommunityGroup.objects.count(),
         "community_meetings": CommunityMeeting.objects.count(),
@@ -864,6 +868,7 @@ def _build_evidence(centre, facilitator, learners, *, move_to, trades, today, rn
     _insert(TrainingEnrolment, run.trainings, batch_size=BATCH_SIZE)
     placements = _insert(JobPlacement, run.placements, batch_size=BATCH_SIZE)
     schools = _insert(SchoolEnrolment, run.schools, batch_size=BATCH_SIZE)
+    referrals = _referrals(run, learners)
     meetings, events = _community_work(centre, facilitator, learners, today=today, rng=rng)
     follow_ups = _follow_ups(placements, schools, facilitator, today=today, rng=rng)
     coordination, trainings_given = _coordination(centre, facilitator, today=today, rng=rng)
@@ -872,12 +877,70 @@ def _build_evidence(centre, facilitator, learners, *, move_to, trades, today, rn
         "trainings": len(run.trainings),
         "placements": len(run.placements),
         "school enrolments": len(run.schools),
+        "referrals": referrals,
         "community meetings": meetings,
         "sensitisation events": events,
         "follow-ups": follow_ups,
         "coordination meetings": coordination,
         "trainings given": trainings_given,
     }
+
+
+REFERRAL_SHARE = 0.3  # referrals per learner, about
+REFERRAL_OUTCOMES = [("received", 55), ("pending", 25), ("refused", 10), ("unreachable", 10)]
+
+
+def _referrals(run: _CentreEvidence, learners) -> int:
+    """The centre's directory (a clinic and a legal aid desk), about 0.3 referrals per learner with mixed outcomes,
+    each closed one followed up once or, one in three, twice (pending first)."""
+    providers = _insert(
+        ServiceProvider,
+        [
+            ServiceProvider(centre=run.centre, kind="health", name=f"{run.centre.code} clinic", phone="081-2000001"),
+            ServiceProvider(centre=run.centre, kind="legal", name=f"{run.centre.code} legal aid", phone="081-2000002"),
+        ],
+    )
+    outcomes, weights = zip(*REFERRAL_OUTCOMES, strict=True)
+    referrals, finals = [], []
+    for learner, moved_on in learners:
+        known_for = (run.today - learner.joined_on).days
+        if known_for < 30 or run.rng.random() >= REFERRAL_SHARE:
+            continue
+        day = learner.joined_on + datetime.timedelta(days=run.rng.randint(0, known_for - 21))
+        outcome = run.rng.choices(outcomes, weights)[0]
+        provider = run.rng.choice(providers)
+        referrals.append(
+            Referral(
+                learner=learner,
+                centre_id=run.centre_on(day, moved_on),
+                provider=provider,
+                referred_on=day,
+                reason="health" if provider.kind == "health" else "legal",
+                outcome=outcome,
+                follow_up_on=day + datetime.timedelta(days=14) if outcome == "pending" else None,
+                recorded_by=run.facilitator,
+            )
+        )
+        finals.append(outcome)
+    referrals = _insert(Referral, referrals, batch_size=BATCH_SIZE)
+    follow_ups = []
+    for referral, outcome in zip(referrals, finals, strict=True):
+        if outcome == "pending":
+            continue
+        if run.rng.random() < 1 / 3:
+            follow_ups.append(_follow_up(run, referral, 7, "pending"))
+        follow_ups.append(_follow_up(run, referral, 14, outcome))
+    _insert(ReferralFollowUp, follow_ups, batch_size=BATCH_SIZE)
+    return len(referrals)
+
+
+def _follow_up(run: _CentreEvidence, referral, days: int, outcome: str):
+    return ReferralFollowUp(
+        referral=referral,
+        on=referral.referred_on + datetime.timedelta(days=days),
+        outcome=outcome,
+        recorded_by=run.facilitator,
+    )
 
 
 def _learner_evidence(run: _CentreEvidence, learner: Learner, moved_on: datetime.date | None) -> None:

@@ -12,6 +12,7 @@ from learners.forms.outcomes import (
     TrainingEnrolForm,
     TrainingUpdateForm,
 )
+from learners.forms.referrals import ReferralFollowUpForm, ReferralForm
 from learners.forms.registry import (
     LearnerEditForm,
     LearnerFilterForm,
@@ -26,6 +27,8 @@ __all__ = [
     "CoordinationMeetingForm",
     "FollowUpForm",
     "TrainingEventForm",
+    "ReferralFollowUpForm",
+    "ReferralForm",
     "LearnerTransferForm",
     "OutcomeRemoveForm",
     "PlacementForm",

@@ -13,6 +13,8 @@ from learners.models.outcomes import (
     Trade,
     TrainingEnrolment,
 )
+from learners.models.referrals import Outcome as ReferralOutcome
+from learners.models.referrals import Referral, ReferralFollowUp, ServiceProvider
 from learners.models.registry import (
     CONSENT_ON_FILE,
     MAX_AGE,
@@ -43,8 +45,12 @@ __all__ = [
     "LearnerSituation",
     "Membership",
     "PlacementFollowUp",
+    "Referral",
+    "ReferralFollowUp",
+    "ReferralOutcome",
     "SchoolEnrolment",
     "SensitisationEvent",
+    "ServiceProvider",
     "ServiceRecord",
     "StaffAssignment",
     "Trade",

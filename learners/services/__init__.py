@@ -24,6 +24,7 @@ from learners.services.outcomes import (
     training_update,
     validate_learner_day,
 )
+from learners.services.referrals import referral_follow_up, referral_record
 from learners.services.registry import (
     LEARNER_FIELDS,
     check_situation,
@@ -69,6 +70,8 @@ __all__ = [
     "membership_add",
     "membership_end",
     "memberships_add",
+    "referral_follow_up",
+    "referral_record",
     "require_consent",
     "sensitisation_event_record",
     "validate_birth_year",

@@ -30,6 +30,7 @@ from reports.indicators.coordination import (
 )
 from reports.indicators.learning import AttendanceRate, ModuleCompletion, QuizGain, SessionsHeld
 from reports.indicators.outcomes import CERTIFIED, MAINSTREAMED, PLACED, SERVICES, Registered
+from reports.indicators.referrals import REFERRED, ReferralsCompleted, ReferralsMade
 
 __all__ = ["Figure", "RecordList", "Scope", "Tally", "dashboard", "get", "indicators"]
 
@@ -43,6 +44,9 @@ def indicators() -> list:
     return [
         Registered(),
         SERVICES,
+        REFERRED,
+        ReferralsMade(),
+        ReferralsCompleted(),
         CERTIFIED,
         PLACED,
         MAINSTREAMED,

@@ -61,6 +61,7 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
         "certified",
         "job_placements",
         "school_enrolments",
+        "referrals",
         "transfers",
         "community_groups",
         "community_meetings",
@@ -74,6 +75,7 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
     assert report["scale"]["peer_educators"] == 2 and report["scale"]["peer_groups"] == 4
     assert report["scale"]["projects"] == 10 and report["scale"]["observations"] > 0
     assert report["scale"]["learners"] == 50 and report["scale"]["transfers"] == 0  # one centre: nowhere to move
+    assert report["scale"]["referrals"] > 0
     assert report["scale"]["services"] > 0 and report["scale"]["community_groups"] == 2
     assert report["scale"]["community_meetings"] > 0 and report["scale"]["sensitisation_events"] > 0
     assert report["database"] in {"sqlite", "postgresql"}

@@ -21,8 +21,11 @@ from learners.models import (
     JobPlacement,
     Learner,
     LearnerSituation,
+    Referral,
+    ReferralFollowUp,
     SchoolEnrolment,
     SensitisationEvent,
+    ServiceProvider,
     ServiceRecord,
     Trade,
     TrainingEnrolment,
@@ -52,6 +55,8 @@ DATED = [
     (CommunityGroup, ["formed_on"]),
     (CommunityMeeting, ["date"]),
     (SensitisationEvent, ["date"]),
+    (Referral, ["referred_on"]),
+    (ReferralFollowUp, ["on"]),
     (Learner, ["joined_on", "guardian_consent_on", "child_assent_on"]),
     (LessonProgress, ["completed_on"]),
     (Project, ["created_on", "approved_on", "completed_on"]),
@@ -63,6 +68,9 @@ def all_counts() -> dict[str, int]:
     """How many of each record the demo writes there are, audit entries included."""
     models = (
         *EVIDENCE_MODELS,
+        ServiceProvider,
+        Referral,
+        ReferralFollowUp,
         *(Learner, Group, Session, Attendance, QuizResult, LessonProgress, Project, ProjectPeriod, Target),
         ModelLogEntry,
     )
@@ -223,6 +231,33 @@ class DemoEvidenceTest(TestCase):
         assert len(percents) == len(keys)
         assert all(75 <= p <= 100 for p in percents), str(percents)
         assert sum(75 <= p <= 95 for p in percents) >= 0.8 * len(percents), str(percents)
+
+    def test_about_one_learner_in_five_was_referred_and_most_referrals_were_completed(self):
+        both = self.figures("QTA", "KSI")
+        referred, made, completed = (both[key] for key in ("referred", "referrals-made", "referrals-completed"))
+        learners = Learner.objects.filter(guardian_consent_on__isnull=False, child_assent_on__isnull=False).count()
+        assert 0.1 * learners <= referred.value <= 0.3 * learners, (referred.value, learners)
+        assert referred.value < made.value <= 1.5 * referred.value
+        assert 40 <= completed.value < 90, completed.value
+        for code in ("QTA", "KSI"):
+            figures = self.figures(code)
+            assert figures["referred"].value >= 5 and figures["referrals-completed"].value, code
+            referrals = Referral.objects.filter(centre__code=code)
+            assert set(referrals.values_list("outcome", flat=True)) == set(Referral.Outcome.values), code
+            assert all(referral.provider.centre.code == code for referral in referrals)
+            directory = ServiceProvider.objects.filter(centre__code=code)
+            assert set(directory.values_list("kind", flat=True)) == set(ServiceProvider.Kind.values), code
+            assert directory.filter(show_in_help=True).exists() and directory.filter(show_in_help=False).exists()
+        twice = Referral.objects.annotate(n=Count("follow_ups")).filter(n__gte=2)
+        assert twice.exists() and ReferralFollowUp.objects.filter(outcome="pending").exists()
+        assert all(referral.learner.has_consent for referral in Referral.objects.select_related("learner"))
+
+    def test_each_facilitators_dashboard_lists_a_few_referrals_to_follow_up(self):
+        for username, code in (("facilitator1", "QTA"), ("facilitator2", "KSI")):
+            self.client.force_login(User.objects.get(username=username))
+            due = self.client.get(reverse("dashboard")).context["referrals_due"]
+            assert 3 <= len(due) <= 10, (username, len(due))
+            assert all(r.learner.centre.code == code and r.follow_up_on <= self.today for r in due)
 
     def test_loading_the_demo_data_again_changes_no_count(self):
         before = all_counts()

@@ -18,7 +18,15 @@ from wagtail.models import ModelLogEntry
 
 from courses import services as delivery
 from learners import services as registry
-from learners.models import CommunityGroup, JobPlacement, Learner, SensitisationEvent, ServiceRecord, Trade
+from learners.models import (
+    CommunityGroup,
+    JobPlacement,
+    Learner,
+    SensitisationEvent,
+    ServiceProvider,
+    ServiceRecord,
+    Trade,
+)
 from lms import access, roles
 from peer_educators import services as pathway
 from peer_educators.models import PeerEducator
@@ -31,6 +39,7 @@ SERVICE_MODULES = [
     "learners.services.outcomes",
     "learners.services.community",
     "learners.services.coordination",
+    "learners.services.referrals",
     "courses.services",
     "peer_educators.services.pathway",
     "peer_educators.services.projects",
@@ -74,6 +83,7 @@ def world(db):
     peer_user = UserFactory(username="peer-a", role=roles.PEER_EDUCATORS)
     peer = PeerEducator.objects.create(learner=youth, user=peer_user, mentor=facilitator, status="active")
     trade = Trade.objects.get_or_create(name="Tailoring")[0]
+    provider = ServiceProvider.objects.create(centre=home, kind="health", name="Clinic", phone="081-2000111")
     project = pathway.project_propose(
         centre=home, title="Clean tap", problem="Dirty", goal="Clean", place="Bazaar", team=[youth], acting_user=admin
     )
@@ -114,6 +124,10 @@ def world(db):
         "period": ProjectPeriod.objects.create(
             name="Donor year", donor="Fund", starts_on=days_ago(30), ends_on=days_ago(-300)
         ),
+        "provider": provider,
+        "referral": registry.referral_record(
+            learner=learner, provider=provider, referred_on=days_ago(4), reason="health", acting_user=facilitator
+        ).record,
     }
 
 
@@ -167,6 +181,14 @@ CASES = {
     "school_enrolment_record": lambda w: {"learner": w["learner"], "enrolled_on": TODAY(), "grade": "3"},
     "learner_transfer": lambda w: {"learner": w["learner"], "to_centre": w["away"], "moved_on": TODAY()},
     "outcome_remove": lambda w: {"record": w["service"]},
+    # learners: referrals
+    "referral_record": lambda w: {
+        "learner": w["learner"],
+        "provider": w["provider"],
+        "referred_on": TODAY(),
+        "reason": "health",
+    },
+    "referral_follow_up": lambda w: {"referral": w["referral"], "on": TODAY(), "outcome": "received"},
     # learners: community
     "community_group_create": lambda w: {"centre": w["home"], "kind": CommunityGroup.Kind.PCC, "name": "Elders"},
     "community_group_update": lambda w: {"group": w["community"], "name": "Renamed"},

@@ -1,5 +1,5 @@
-"""Load the demo curriculum, accounts, centre records, help contacts, peer educator, a year of programme evidence
-and a project period with its targets.
+"""Load the demo curriculum, accounts, centre records, help contacts, peer educator, a year of programme evidence,
+referrals, and a project period with its targets.
 
 Safe to run again: nothing is duplicated.
 """
@@ -14,6 +14,7 @@ from demo.data.evidence import ensure_demo_evidence
 from demo.data.help import ensure_demo_help_contacts
 from demo.data.peers import ensure_demo_peers
 from demo.data.records import ensure_demo_records
+from demo.data.referrals import ensure_demo_referrals
 from demo.data.targets import ensure_demo_targets
 
 
@@ -43,7 +44,8 @@ class Command(BaseCommand):
         peers = ensure_demo_peers(users=users)
         evidence = ensure_demo_evidence(users=users)
         coordination = ensure_demo_coordination(users=users)
-        targets = ensure_demo_targets(users=users)
+        providers, referrals = ensure_demo_referrals(users=users)
+        targets = ensure_demo_targets(users=users)  # last: targets follow what the demo achieves
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({pages} curriculum pages added)."))
         if records is None:
             self.stdout.write("Demo centre records already exist: none added.")
@@ -66,6 +68,13 @@ class Command(BaseCommand):
             self.stdout.write("Demo project period already exists: no targets added.")
         else:
             self.stdout.write(f"Demo project period added with {targets} targets.")
+        self.stdout.write(f"Demo service providers added: {providers}.")
+        if referrals is None:
+            self.stdout.write("Demo referrals already exist: none added.")
+        else:
+            self.stdout.write(
+                f"Demo referrals added: {referrals['referrals']}, followed up {referrals['follow-ups']} times."
+            )
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for username, _first_name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<13} {role or 'Administrator (superuser)'}")
