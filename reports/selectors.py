@@ -19,6 +19,7 @@ from learners.models import (
     Learner,
     Membership,
     PlacementFollowUp,
+    Referral,
     SchoolEnrolment,
     ServiceRecord,
     TrainingEnrolment,
@@ -156,6 +157,25 @@ def _placements(learner: Learner) -> list[TimelineItem]:
     ]
 
 
+def _referrals(learner: Learner) -> list[TimelineItem]:
+    """Referrals to service providers, with their outcome as it stands (one query)."""
+    text = _("Referred to %(provider)s (%(reason)s): %(outcome)s")
+    return [
+        TimelineItem(
+            referral.referred_on,
+            "referral",
+            text
+            % {
+                "provider": referral.provider.name,
+                "reason": referral.get_reason_display(),
+                "outcome": referral.get_outcome_display(),
+            },
+            reverse("referral_detail", kwargs={"referral_id": referral.pk}),
+        )
+        for referral in Referral.objects.filter(learner=learner).select_related("provider")
+    ]
+
+
 def _follow_ups(learner: Learner) -> list[TimelineItem]:
     """Follow-ups after a job placement or a school enrolment (one query)."""
     url = _record_url(learner, "outcomes")
@@ -253,6 +273,7 @@ TIMELINE_KINDS: tuple[Callable[[Learner], list[TimelineItem]], ...] = (
     _groups,
     _sessions,
     _services,
+    _referrals,
     _trainings,
     _placements,
     _school,

@@ -10,7 +10,15 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from learners import services as registry
-from learners.models import CentreTransfer, CommunityGroup, JobPlacement, SchoolEnrolment, ServiceRecord, Trade
+from learners.models import (
+    CentreTransfer,
+    CommunityGroup,
+    JobPlacement,
+    SchoolEnrolment,
+    ServiceProvider,
+    ServiceRecord,
+    Trade,
+)
 from lms import audit, roles
 from peer_educators import services as pathway
 from peer_educators.models import PeerEducator, StatusChange
@@ -51,6 +59,17 @@ class TimelineWorld(TestCase):
         registry.service_record(
             learner=cls.asad, kind="medical", date=days_ago(160), provider="Camp doctors", acting_user=cls.facilitator
         )
+        hospital = ServiceProvider.objects.create(
+            centre=cls.home, kind="health", name="Civil hospital", phone="081-9201111"
+        )
+        cls.referral = registry.referral_record(
+            learner=cls.asad,
+            provider=hospital,
+            referred_on=days_ago(155),
+            reason="health",
+            follow_up_on=days_ago(140),
+            acting_user=cls.facilitator,
+        ).record
         trade = Trade.objects.get(name="Tailoring")
         training = registry.training_enrol(
             learner=cls.asad, trade=trade, enrolled_on=days_ago(150), acting_user=cls.facilitator
@@ -144,6 +163,12 @@ class TimelineSelectorTests(TimelineWorld):
             (days_ago(130), "training", "Certified in Tailoring by Balochistan TEVTA", f"{record}#training"),
             (days_ago(140), "training", "Completed training in Tailoring", f"{record}#training"),
             (days_ago(150), "training", "Started training in Tailoring", f"{record}#training"),
+            (
+                days_ago(155),
+                "referral",
+                "Referred to Civil hospital (Health): Pending",
+                reverse("referral_detail", kwargs={"referral_id": self.referral.pk}),
+            ),
             (days_ago(160), "service", "Service received: Medical support, from Camp doctors", f"{record}#services"),
             (
                 days_ago(170),
@@ -161,13 +186,14 @@ class TimelineSelectorTests(TimelineWorld):
 
     def test_each_kind_of_record_in_the_kinds_tuple_shows(self):
         kinds = {item.kind for item in learner_timeline(self.asad)}
-        assert len(TIMELINE_KINDS) == 12
+        assert len(TIMELINE_KINDS) == 13
         assert kinds == {
             "registration",
             "consent",
             "group",
             "sessions",
             "service",
+            "referral",
             "training",
             "placement",
             "school",
@@ -194,7 +220,7 @@ class TimelineSelectorTests(TimelineWorld):
             )
         with CaptureQueriesContext(connection) as large:
             items = learner_timeline(self.asad)
-        assert len(items) == 16 + 28
+        assert len(items) == 17 + 28
         assert len(large) == len(small) <= len(TIMELINE_KINDS)
 
     def test_a_learner_just_registered_has_one_item(self):
