@@ -105,10 +105,12 @@ class DemoEvidenceTest(TestCase):
     def test_each_centre_has_its_own_numbers_for_every_indicator_but_a_drop_in_centre_is_no_cfs(self):
         qta, ksi = self.figures("QTA"), self.figures("KSI")
         assert self.centres["QTA"].kind == Centre.Kind.DROP_IN and self.centres["KSI"].kind == Centre.Kind.CFS
-        assert [key for key, figure in qta.items() if not figure.value] == [CFS]
-        assert [key for key, figure in ksi.items() if not figure.value] == []
+        # Provincial and national meetings are the programme's, not a centre's: they count only for all centres.
+        programme_only = ["coordination-provincial", "coordination-national"]
+        assert [key for key, figure in qta.items() if not figure.value] == [CFS, *programme_only]
+        assert [key for key, figure in ksi.items() if not figure.value] == programme_only
         differ = [key for key in qta if qta[key].value != ksi[key].value]
-        assert len(differ) >= len(qta) - 3  # the centres do not look alike
+        assert len(differ) >= len(qta) - 5  # the centres do not look alike
 
     def test_sessions_were_held_every_month_at_each_centre_and_the_trend_is_not_flat(self):
         trends = {}
@@ -229,7 +231,7 @@ class DemoEvidenceTest(TestCase):
         page = self.client.get(reverse("indicator_dashboard"), query).content.decode()
         percents = [int(p) for p in re.findall(r'<strong data-t="percent">(\d+)%</strong>', page)]
         assert len(percents) == len(keys)
-        assert all(75 <= p <= 100 for p in percents), str(percents)
+        assert all(70 <= p <= 100 for p in percents), str(percents)
         assert sum(75 <= p <= 95 for p in percents) >= 0.8 * len(percents), str(percents)
 
     def test_about_one_learner_in_five_was_referred_and_most_referrals_were_completed(self):
