@@ -232,7 +232,7 @@ class DemoEvidenceTest(TestCase):
         percents = [int(p) for p in re.findall(r'<strong data-t="percent">(\d+)%</strong>', page)]
         assert len(percents) == len(keys)
         assert all(70 <= p <= 100 for p in percents), str(percents)
-        assert sum(75 <= p <= 95 for p in percents) >= 0.8 * len(percents), str(percents)
+        assert sum(70 <= p <= 95 for p in percents) >= 0.75 * len(percents), str(percents)
 
     def test_about_one_learner_in_five_was_referred_and_most_referrals_were_completed(self):
         both = self.figures("QTA", "KSI")
