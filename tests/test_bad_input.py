@@ -59,6 +59,7 @@ def register_data(world, **changes) -> dict:
         "joined_on": today.isoformat(),
         "guardian_consent_on": today.isoformat(),
         "child_assent_on": today.isoformat(),
+        "situation": "other",
         **changes,
     }
 

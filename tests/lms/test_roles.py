@@ -18,9 +18,10 @@ def test_only_content_roles_and_programme_managers_can_enter_the_wagtail_admin()
     assert with_admin == {roles.CONTENT_EDITORS, roles.CONTENT_REVIEWERS, roles.PROGRAMME_MANAGERS}
 
 
-def test_programme_managers_may_change_only_the_eligibility_rule_and_the_help_contacts_in_the_admin():
+def test_programme_managers_may_change_only_the_eligibility_rule_help_contacts_and_providers_in_the_admin():
     codenames = set(Group.objects.get(name=roles.PROGRAMME_MANAGERS).permissions.values_list("codename", flat=True))
-    help_contacts = {f"{action}_helpcontact" for action in ("add", "change", "delete", "view")}
+    actions = ("add", "change", "delete", "view")
+    help_contacts = {f"{action}_{model}" for action in actions for model in ("helpcontact", "serviceprovider")}
     assert codenames == {"access_admin", "change_eligibilitysettings", *help_contacts}
 
 
