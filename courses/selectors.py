@@ -468,6 +468,12 @@ class LearnerRecord:
     modules: list[ModuleLearning] = field(default_factory=list)
 
 
+def lesson_content(prefix: str = "") -> list[str]:
+    """A lesson page's content fields (the body, objectives, materials) through a relation `prefix`, to defer
+    where a list of records only shows the lesson's title: the body is the widest column a record joins."""
+    return [f"{prefix}{name}" for name in ("body", "objectives", "materials")]
+
+
 def learner_record(learner: Learner) -> LearnerRecord:
     """A learner's groups, attendance, lessons completed per module, quiz results, services received,
     vocational training, job placements, school enrolments and moves between centres (one query each)."""
@@ -475,16 +481,23 @@ def learner_record(learner: Learner) -> LearnerRecord:
     attendance = list(
         Attendance.objects.filter(learner=learner, session__status=HELD)
         .select_related("session", "session__group", "session__lesson")
+        .defer(*lesson_content("session__lesson__"))
         .order_by("-session__date")
     )
     present = [a for a in attendance if a.status == PRESENT]
-    progress = list(lessons_completed(learner_ids=[learner.pk]).select_related("lesson").order_by("lesson__path"))
+    progress = list(
+        lessons_completed(learner_ids=[learner.pk])
+        .select_related("lesson")
+        .defer(*lesson_content("lesson__"))
+        .order_by("lesson__path")
+    )
     by_module: dict[str, list[LessonProgress]] = defaultdict(list)
     for item in progress:
         by_module[item.lesson.module_path].append(item)
     results = list(
         QuizResult.objects.filter(learner=learner)
         .select_related("lesson", "session")
+        .defer(*lesson_content("lesson__"))
         .order_by("-session__date", "kind")
     )
     module_paths = set(by_module) | {result.lesson.module_path for result in results}
