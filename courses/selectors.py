@@ -408,15 +408,19 @@ def learners_missing_recent_sessions(groups, count: int = 3) -> list[tuple[Learn
         Session.objects.filter(group__in=groups, status=HELD)
         .annotate(rank=Window(RowNumber(), partition_by=[F("group_id")], order_by=[F("date").desc(), F("id").desc()]))
         .filter(rank__lte=count)
-        .values_list("id", flat=True)
+        .values_list("id", "group_id")
     )
-    rows = (
-        Attendance.objects.filter(session_id__in=list(ranked))
-        .values("learner_id", "session__group_id")
-        .annotate(sessions=Count("id"), missed=Count("id", filter=~Q(status=PRESENT)))
-        .filter(sessions=count, missed=count)
-    )
-    pairs = {(row["learner_id"], row["session__group_id"]) for row in rows}
+    group_of = dict(ranked)
+    # Counted here rather than grouped in SQL: joining the sessions for their group made PostgreSQL read the
+    # whole session table, while these are a few rows per group.
+    sessions: dict[tuple[int, int], int] = defaultdict(int)
+    missed: dict[tuple[int, int], int] = defaultdict(int)
+    attendance = Attendance.objects.filter(session_id__in=list(group_of))
+    for learner_id, session_id, status in attendance.values_list("learner_id", "session_id", "status"):
+        pair = (learner_id, group_of[session_id])
+        sessions[pair] += 1
+        missed[pair] += status != PRESENT
+    pairs = {pair for pair, n in sessions.items() if n == count and missed[pair] == count}
     if not pairs:
         return []
     open_memberships = (
