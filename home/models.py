@@ -60,3 +60,21 @@ class UserLanguage(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.language}"
+
+
+class PublicPagesVersion(models.Model):
+    """One row whose token changes whenever something a visitor's page shows changes (home.page_cache).
+
+    Kept in the database rather than in the cache: with the default in-memory cache each gunicorn worker has
+    its own cache, but every worker reads the same row, and a change made in a transaction shows up at its commit.
+    """
+
+    # Not shown anywhere (no admin screen), so its names are not translated.
+    token = models.CharField("token", max_length=32)
+
+    class Meta:
+        verbose_name = "version of the visitors' pages"
+        verbose_name_plural = "versions of the visitors' pages"
+
+    def __str__(self):
+        return self.token

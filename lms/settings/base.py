@@ -74,6 +74,8 @@ if IS_POSTGRES:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Visitors' pages of the page tree from the cache, before sessions and the rest (home.page_cache).
+    "home.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -233,6 +235,15 @@ def caches_for(redis_url: str, prefix: str = "lms") -> dict:
 
 
 CACHES = caches_for(REDIS_URL, LMS_CACHE_PREFIX)
+
+# Visitors' pages of the page tree (home.page_cache): kept whole in the "default" cache, gzipped, until anything
+# they show changes (then made again), and for LMS_PUBLIC_PAGE_CACHE_SECONDS at most. Browsers may keep them for
+# LMS_PUBLIC_PAGE_MAX_AGE seconds without asking (0: they ask each time, and get a 304 when nothing changed, so a
+# facilitator who signs in never sees a visitor's copy), shared proxies for LMS_PUBLIC_PAGE_SHARED_MAX_AGE.
+LMS_PUBLIC_PAGE_CACHE = os.environ.get("DJANGO_PUBLIC_PAGE_CACHE", "1").strip().lower() in {"1", "true", "yes", "on"}
+LMS_PUBLIC_PAGE_CACHE_SECONDS = 10 * 60
+LMS_PUBLIC_PAGE_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_PAGE_MAX_AGE", "0"))
+LMS_PUBLIC_PAGE_SHARED_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_PAGE_SHARED_MAX_AGE", "300"))
 
 # Retention: `manage.py anonymise_leavers` removes the identifying details of learners who left more than
 # this many years ago (their code and dated records stay, so past figures do not change).

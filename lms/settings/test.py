@@ -27,3 +27,6 @@ if os.environ.get("LMS_TEST_SHARED_CACHE") != "1":
     CACHES = {**caches_for(""), "reports": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # Two-factor sign-in stays off, whatever the environment says; tests/home/test_two_factor.py turns it on.
 LMS_REQUIRE_2FA = False
+# Visitors' pages are not kept between requests: tests change pages and settings under the same addresses.
+# tests/home/test_page_cache.py turns it on where it is the subject, and the bench times it as production runs it.
+LMS_PUBLIC_PAGE_CACHE = False
