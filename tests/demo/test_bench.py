@@ -30,6 +30,7 @@ PAGES = [
     "project_detail",
     "peer_eligibility",
     "lesson_page_urdu",
+    "lesson_page_anonymous",
     "indicator_dashboard",
     "indicator_records",
     "indicator_dashboard_cold",
@@ -104,6 +105,13 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
     assert urdu["font_bytes_first_visit"] > 50_000 and urdu["font_bytes_second_visit"] == 0
     assert "immutable" in urdu["font_cache_control_production"]
     assert "Urdu lesson page: HTML" in table
+    # A visitor's lesson page, timed once kept: one query (the version of the visitors' pages), gzipped, public.
+    assert pages["lesson_page_anonymous"]["queries"] == 1 and pages["lesson_page_anonymous"]["p95_target_ms"] == 5
+    visitor = report["lesson_page_anonymous"]
+    assert visitor["gzip"] and visitor["bytes_sent"] == pages["lesson_page_anonymous"]["bytes"]
+    assert visitor["bytes_sent"] < visitor["bytes_unzipped"] and visitor["cookies_set"] == 0
+    assert visitor["cache_control"].startswith("public") and visitor["vary"] == "Accept-Encoding"
+    assert visitor["status_if_none_match"] == 304 and "Visitor's lesson page:" in table
     offline = report["offline"]
     assert offline["submissions"] == 40 and offline["lost"] == offline["duplicated"] == offline["wrong_answers"] == 0
     assert offline["conflicts"] == offline["conflicts_stored"] and offline["seconds"] > 0

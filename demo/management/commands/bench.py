@@ -1,6 +1,7 @@
 """`manage.py bench`: build a large data set in its own database and time the facilitators', peer
 educators' and programme managers' pages (the peer educator's home as the peer educator; the indicator
-dashboard and a drill-down list as the demo programme manager; the others as the grid group's facilitator),
+dashboard and a drill-down list as the demo programme manager; a lesson page as a visitor who is not signed in,
+once kept in the cache, gzipped; the others as the grid group's facilitator),
 and the CSV download of every registered learner at about 10,000 and at all (100,000) learners: its time
 and its peak memory, which must not grow with the rows (the download streams).
 
@@ -96,6 +97,8 @@ class Command(BaseCommand):
 
         results, export, downloads = self._measure(world, requests)
         urdu_lesson = timing.urdu_lesson_weight(self._urdu_client(world), self._urdu_lesson_url(world))
+        with override_settings(CACHES=base_settings.CACHES, LMS_PUBLIC_PAGE_CACHE=True):
+            visitor_lesson = timing.visitor_lesson(timing.visitor_client(), self._lesson_url(world))
         offline = self._measure_offline(world, offline_submissions)
         report = {
             "scale": reached,
@@ -106,10 +109,12 @@ class Command(BaseCommand):
                 "p95_ms_under": timing.P95_TARGET_MS,
                 "bytes_at_most": timing.BYTES_TARGET,
                 "indicator_pages_p95_ms_under": timing.REPORT_P95_TARGET_MS,
+                "visitor_lesson_page_p95_ms_under": timing.CACHED_PAGE_P95_TARGET_MS,
             },
             "pages": [result.as_dict() for result in results],
             "export": export,
             "lesson_page_urdu": urdu_lesson,
+            "lesson_page_anonymous": visitor_lesson,
             "offline": offline,
         }
         out = os.environ.get("BENCH_OUT") or DEFAULT_OUT
@@ -118,6 +123,7 @@ class Command(BaseCommand):
             handle.write("\n")
         self._print_table(reached, results, out, export)
         self._print_urdu_lesson(urdu_lesson)
+        self._print_visitor_lesson(visitor_lesson)
         self._print_offline(offline)
         broken = [f"{r.name} ({r.url}) answered {r.status}" for r in results if r.status != 200]
         broken += [f"the {EXPORTED} download ({url}) answered {d.status}" for url, d in downloads if d.status != 200]
@@ -143,12 +149,18 @@ class Command(BaseCommand):
             (client, "project_detail", reverse("project_detail", args=[world.project.pk])),
             (client, "peer_eligibility", reverse("peer_eligibility")),
             (self._urdu_client(world), "lesson_page_urdu", self._urdu_lesson_url(world)),
+            (timing.visitor_client(), "lesson_page_anonymous", self._lesson_url(world)),
         ]
         report_pages = [
             (manager_client, "indicator_dashboard", reverse("indicator_dashboard") + last_year),
             (manager_client, "indicator_records", reverse("indicator_records", args=[DRILL_DOWN]) + last_year),
         ]
         return pages, report_pages
+
+    @staticmethod
+    def _lesson_url(world: build.BenchWorld) -> str:
+        """The address of the bench session's lesson (English, the source), as a visitor reads it."""
+        return world.session.lesson.specific.url
 
     @staticmethod
     def _urdu_lesson_url(world: build.BenchWorld) -> str:
@@ -174,9 +186,15 @@ class Command(BaseCommand):
         pages, report_pages = self._pages(world)
         manager_client, _name, dashboard_url = report_pages[0]
         report_targets = {"p95_target_ms": timing.REPORT_P95_TARGET_MS, "bytes_target": None}
-        # The indicator figures are cached as in production (lms.settings.base), not as in the tests.
-        with override_settings(CACHES=base_settings.CACHES):
-            results = [timing.measure(page_client, name, url, requests) for page_client, name, url in pages]
+        # The indicator figures and visitors' pages are cached as in production (lms.settings.base), not as in
+        # the tests; a visitor's lesson page is timed once kept (its first visitor's time is the page as made).
+        production_caching = {"CACHES": base_settings.CACHES, "LMS_PUBLIC_PAGE_CACHE": True}
+        targets = {"lesson_page_anonymous": {"p95_target_ms": timing.CACHED_PAGE_P95_TARGET_MS}}
+        with override_settings(**production_caching):
+            results = [
+                timing.measure(page_client, name, url, requests, **targets.get(name, {}))
+                for page_client, name, url in pages
+            ]
             results += [timing.measure(c, name, url, requests, **report_targets) for c, name, url in report_pages]
             # The dashboard as the first visitor after a change sees it: figures computed from the records.
             results.append(
@@ -287,6 +305,15 @@ class Command(BaseCommand):
             f"Nastaliq font {weight['font_bytes_first_visit']:,} bytes on a first visit (budget "
             f"{weight['font_budget']:,}), {weight['font_bytes_second_visit']:,} on the second "
             f'(production sends "{weight["font_cache_control_production"]}").'
+        )
+
+    def _print_visitor_lesson(self, figures: dict) -> None:
+        """A visitor's lesson page as sent: bytes gzipped and unzipped, the headers a proxy reads, cookies, 304."""
+        self.stdout.write(
+            f"Visitor's lesson page: {figures['bytes_sent']:,} bytes sent "
+            f"({'gzip' if figures['gzip'] else 'NOT gzipped'}; {figures['bytes_unzipped']:,} unzipped), "
+            f'Cache-Control "{figures["cache_control"]}", Vary "{figures["vary"]}", '
+            f"{figures['cookies_set']} cookies set, {figures['status_if_none_match']} to its ETag."
         )
 
     def _print_table(self, reached: dict[str, int], results: list, out: str, export: dict) -> None:
