@@ -3,7 +3,7 @@
 A visitor who is not signed in gets the same lesson, module or home page as every other visitor: no token,
 no cookie, nothing of theirs (the language is in the address, /ur/...). `PublicPageCacheMiddleware` keeps the
 first visitor's page in the "default" cache (gzipped, with an ETag and the time it was made) and answers the
-next visitors from it, without a query but one: the version of the visitors' pages.
+next visitors from it with one query only: the version of the visitors' pages.
 
 That version is one row (`home.models.PublicPagesVersion`) whose token changes with any change in the page tree
 (saved, published, unpublished, moved, copied or deleted: drafts too) and in what pages show beside it (images,
@@ -40,7 +40,7 @@ from django.utils.http import http_date
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from lms.middleware import serves_page
+from lms.middleware import is_page, serves_page
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ def keepable(request: HttpRequest, response: HttpResponse) -> bool:
         return False
     match = getattr(request, "resolver_match", None)
     user = getattr(request, "user", None)
-    if match is None or match.url_name != "wagtail_serve" or (user is not None and user.is_authenticated):
+    if not is_page(match) or (user is not None and user.is_authenticated):
         return False
     control = response.get("Cache-Control", "").lower()
     if any(word in control for word in ("private", "no-store", "no-cache")):
