@@ -296,3 +296,16 @@ def test_the_learner_record_shows_the_follow_ups_with_a_link_to_correct_them(cli
     )
     assert response.status_code == 302 and response.url.endswith("#outcomes")
     assert PlacementFollowUp.objects.get(pk=world["job_follow_up"].pk).earnings == "gt30k"
+
+
+def test_removing_a_mistaken_placement_takes_its_follow_ups_along_kept_in_the_audit(world):
+    from learners.services import outcome_remove
+
+    placement = world["job_follow_up"].placement
+    outcome_remove(record=placement, acting_user=world["me"])
+    assert not PlacementFollowUp.objects.filter(pk=world["job_follow_up"].pk).exists()
+    entry = ModelLogEntry.objects.get(action="lms.outcome.remove")
+    assert entry.data["follow_ups"] == [
+        {"point": 3, "date": days_ago(5).isoformat(), "still_there": True, "earnings": "lt10k"}
+    ]
+    assert PlacementFollowUp.objects.filter(pk=world["school_follow_up"].pk).exists()
