@@ -7,7 +7,7 @@ from reports.selectors import learner_timeline
 
 register = template.Library()
 
-LATEST = 25  # enough to read the recent story on a phone; the whole history is on the timeline page
+LATEST = 20  # enough to read the recent story on a phone; the whole history is on the timeline page
 
 
 @register.simple_tag

@@ -313,11 +313,11 @@ class TimelineOnTheRecordTests(TimelineWorld):
         )
         response = self.record()
         timeline = self.section(response.content.decode())
-        assert timeline.count("<li><time") == 25
-        assert "The latest 25 of 267." in timeline and self.url() in timeline and "The whole timeline" in timeline
-        newest = learner_timeline(self.asad)[:25]
+        assert timeline.count("<li><time") == 20
+        assert "The latest 20 of 267." in timeline and self.url() in timeline and "The whole timeline" in timeline
+        newest = learner_timeline(self.asad)[:20]
         assert re.findall(r'datetime="([0-9-]+)"', timeline) == [item.date.isoformat() for item in newest]
-        assert len(timeline.encode()) < 6 * 1024  # 25 items, whatever the history (the record's own tables list all)
+        assert len(timeline.encode()) < 6 * 1024  # 20 items, whatever the history (the record's own tables list all)
 
     def test_the_records_queries_do_not_grow_with_the_timeline(self):
         self.record()  # warm the caches (site, translations)
