@@ -8,14 +8,21 @@ from learners import services
 from learners.models import ServiceProvider
 from learners.models.help import PHONE_MAX_LENGTH
 from lms.forms import ServiceForm, with_blank
+from lms.validators import validate_name
 
 
 class ServiceProviderForm(ServiceForm):
     """A provider of the directory: kind, name, area, phone number, and whether it shows where to get help."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=with_blank(ServiceProvider.Kind.choices, _("Choose")))
-    name = forms.CharField(label=_("Name"), max_length=120)
-    area = forms.CharField(label=_("Area"), max_length=80, required=False, help_text=_("For example: Satellite Town."))
+    name = forms.CharField(label=_("Name"), max_length=120, validators=[validate_name])
+    area = forms.CharField(
+        label=_("Area"),
+        max_length=80,
+        required=False,
+        validators=[validate_name],
+        help_text=_("For example: Satellite Town."),
+    )
     phone = forms.CharField(
         label=_("Phone number"),
         max_length=PHONE_MAX_LENGTH,

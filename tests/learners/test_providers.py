@@ -165,3 +165,11 @@ def test_the_directory_is_linked_from_where_referrals_are_made(client, world):
     assert directory in client.get(reverse("referral_add", args=[learner.code])).text
     assert directory in client.get(reverse("learner_record", args=[learner.code])).text
     assert reverse("provider_list") in client.get(reverse("referrals_due")).text
+
+
+def test_a_name_with_an_invisible_right_to_left_override_is_refused(client, world):
+    client.force_login(world["me"])
+    url = reverse("provider_add") + f"?centre={world['home'].pk}"
+    response = client.post(url, {"kind": "health", "name": "\u202eevil clinic", "phone": "081-3000000"})
+    assert response.status_code == 200 and "Remove the invisible characters" in response.text
+    assert not ServiceProvider.objects.filter(phone="081-3000000").exists()
