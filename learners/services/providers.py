@@ -83,7 +83,7 @@ def service_provider_update(*, provider: ServiceProvider, acting_user: User, **f
     unknown = set(fields) - set(PROVIDER_FIELDS)
     if unknown:
         raise TypeError(f"service_provider_update cannot change {sorted(unknown)}")
-    provider = ServiceProvider.objects.select_for_update().select_related("centre").get(pk=provider.pk)
+    provider = ServiceProvider.objects.select_for_update(of=("self",)).select_related("centre").get(pk=provider.pk)
     _require_directory(acting_user, provider.centre)
     before = audit.snapshot(provider, PROVIDER_FIELDS)
     for name, value in fields.items():
