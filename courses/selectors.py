@@ -480,7 +480,8 @@ def lesson_content(prefix: str = "") -> list[str]:
 
 def learner_record(learner: Learner) -> LearnerRecord:
     """A learner's groups, attendance, lessons completed per module, quiz results, services received,
-    vocational training, job placements, school enrolments and moves between centres (one query each)."""
+    vocational training, job placements and school enrolments with their follow-ups, and moves between centres (one
+    query each)."""
     memberships = list(learner.memberships.select_related("group", "group__centre").order_by("-joined_on"))
     attendance = list(
         Attendance.objects.filter(learner=learner, session__status=HELD)
@@ -518,8 +519,8 @@ def learner_record(learner: Learner) -> LearnerRecord:
         quiz_results=results,
         services=list(learner.services.select_related("recorded_by")),
         trainings=list(learner.trainings.select_related("trade", "recorded_by")),
-        placements=list(learner.job_placements.select_related("trade", "recorded_by")),
-        school_enrolments=list(learner.school_enrolments.select_related("recorded_by")),
+        placements=list(learner.job_placements.select_related("trade", "recorded_by").prefetch_related("follow_ups")),
+        school_enrolments=list(learner.school_enrolments.select_related("recorded_by").prefetch_related("follow_ups")),
         transfers=list(learner.transfers.select_related("from_centre", "to_centre", "recorded_by")),
         modules=[
             ModuleLearning(module, by_module.get(path, []), len(lessons[module.pk]), gains[module.pk])

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learners.views import community, coordination, outcomes, referrals
+from learners.views import community, coordination, outcomes, providers, referrals
 from learners.views import registry as views
 
 urlpatterns = [
@@ -33,5 +33,27 @@ urlpatterns = [
     path("coordination/", coordination.coordination_list, name="coordination_list"),
     path("coordination/meetings/new/", coordination.coordination_meeting_add, name="coordination_meeting_add"),
     path("coordination/trainings/new/", coordination.training_event_add, name="training_event_add"),
+    path(
+        "coordination/meetings/<int:meeting_id>/edit/",
+        coordination.coordination_meeting_edit,
+        name="coordination_meeting_edit",
+    ),
+    path(
+        "coordination/meetings/<int:meeting_id>/remove/",
+        coordination.coordination_meeting_remove,
+        name="coordination_meeting_remove",
+    ),
+    path(
+        "coordination/trainings/<int:training_id>/edit/", coordination.training_event_edit, name="training_event_edit"
+    ),
+    path(
+        "coordination/trainings/<int:training_id>/remove/",
+        coordination.training_event_remove,
+        name="training_event_remove",
+    ),
+    path("follow-ups/<int:follow_up_id>/edit/", coordination.follow_up_edit, name="follow_up_edit"),
+    path("providers/", providers.provider_list, name="provider_list"),
+    path("providers/new/", providers.provider_add, name="provider_add"),
+    path("providers/<int:provider_id>/edit/", providers.provider_edit, name="provider_edit"),
     path("follow-ups/<str:kind>/<int:record_id>/<int:point>/", coordination.follow_up_add, name="follow_up_add"),
 ]

@@ -32,6 +32,13 @@ ACTIONS = {
     "lms.coordination.meeting": (_("Record coordination meeting"), _("Recorded coordination meeting")),
     "lms.coordination.training": (_("Record training"), _("Recorded training")),
     "lms.follow_up.record": (_("Record follow-up after placement"), _("Recorded follow-up after placement")),
+    "lms.coordination.meeting_update": (_("Correct coordination meeting"), _("Corrected coordination meeting")),
+    "lms.coordination.meeting_remove": (_("Remove coordination meeting"), _("Removed coordination meeting")),
+    "lms.coordination.training_update": (_("Correct training"), _("Corrected training")),
+    "lms.coordination.training_remove": (_("Remove training"), _("Removed training")),
+    "lms.follow_up.update": (_("Correct follow-up after placement"), _("Corrected follow-up after placement")),
+    "lms.provider.create": (_("Add service provider"), _("Added service provider")),
+    "lms.provider.update": (_("Change service provider"), _("Changed service provider")),
     # reports.retention: a learner's identifying details removed after the retention period
     "lms.learner.anonymise": (_("Anonymise learner"), _("Anonymised learner")),
 }

@@ -283,6 +283,33 @@ def at_centres_managed_by(user: User | AnonymousUser, queryset: QuerySet, field:
     return queryset.filter(**{f"{field}__in": centres_managed_by(user)})
 
 
+def centres_whose_directory_is_kept_by(user: User | AnonymousUser) -> QuerySet:
+    """Centres whose directory of service providers the user keeps: every centre for administrators and programme
+    managers (who also keep the programme's own providers, with no centre), their own for facilitators."""
+    return centres_visible_to(user) if reads_all_centres(user) else centres_managed_by(user)
+
+
+def providers_kept_by(user: User | AnonymousUser) -> QuerySet:
+    """Service providers the user may list, add and change: those of the centres whose directory they keep, and
+    the programme's own (no centre) for administrators and programme managers."""
+    from learners.models import ServiceProvider
+
+    if reads_all_centres(user):
+        return ServiceProvider.objects.all()
+    return ServiceProvider.objects.filter(centre__in=centres_managed_by(user))
+
+
+def at_centres_or_programme_recorded_by(user: User | AnonymousUser, queryset: QuerySet) -> QuerySet:
+    """Rows with a `centre` the user may record and correct: those of the centres they manage, and those of the
+    whole programme (no centre) for administrators and programme managers (coordination meetings, trainings)."""
+    from django.db.models import Q
+
+    rows = Q(centre__in=centres_managed_by(user))
+    if reads_all_centres(user):
+        rows |= Q(centre__isnull=True)
+    return queryset.filter(rows)
+
+
 def plans_targets(user: User | AnonymousUser) -> bool:
     """Administrators and programme managers set project periods and their targets (facilitators read them)."""
     return reads_all_centres(user)

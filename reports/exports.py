@@ -43,6 +43,7 @@ BREAKDOWNS = [
     ("age", gettext_lazy("Age band")),
     ("month", gettext_lazy("Month")),
     ("situation", gettext_lazy("Situation")),
+    ("audience", gettext_lazy("Audience")),
 ]
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,6 +69,7 @@ def figure_numbers(figure: Figure) -> Iterator[tuple[str, str, str, int | float 
         ("age", figure.by_age_band),
         ("month", figure.trend),
         ("situation", figure.by_situation),  # empty unless the viewer may see it (indicators.dashboard)
+        ("audience", figure.by_audience),  # people trained only
     ):
         for count in counts:
             yield breakdown, count.key, count.label, count.value

@@ -28,12 +28,14 @@ from learners.models import (
     CentreTransfer,
     CommunityGroup,
     CommunityMeeting,
+    CoordinationMeeting,
     Group,
     HelpContact,
     JobPlacement,
     Learner,
     LearnerSituation,
     Membership,
+    PlacementFollowUp,
     Referral,
     ReferralFollowUp,
     SchoolEnrolment,
@@ -43,6 +45,7 @@ from learners.models import (
     StaffAssignment,
     Trade,
     TrainingEnrolment,
+    TrainingEvent,
 )
 from lms import roles
 from peer_educators import services as pathway
@@ -146,6 +149,16 @@ MATRIX = {
     "coordination_meeting_add": (LOGIN, NO, NO,      NO,       NO,      OK,     OK,     OK,     OK),
     "training_event_add": (LOGIN, NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "follow_up_add":    (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    # correcting them: the centre's facilitators (managers correct only the programme's own rows)
+    "coordination_meeting_edit": (LOGIN, NO, NO,     NO,       NO,      A,      B,      NO,     AB),
+    "coordination_meeting_remove": (LOGIN, NO, NO,   NO,       NO,      A,      B,      NO,     AB),
+    "training_event_edit": (LOGIN, NO,     NO,       NO,       NO,      A,      B,      NO,     AB),
+    "training_event_remove": (LOGIN, NO,   NO,       NO,       NO,      A,      B,      NO,     AB),
+    "follow_up_edit":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    # the directory of service providers: each centre's facilitators, and managers for every centre
+    "provider_list":    (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "provider_add":     (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "provider_edit":    (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
     # indicators: each reader sees their own centres' figures and records (the leak check below)
     "indicator_dashboard": (LOGIN, NO,     NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "donor_summary":    (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
@@ -236,6 +249,14 @@ OBJECT = {
     "coordination_meeting_add": None,
     "training_event_add": None,
     "follow_up_add": "placement",
+    "coordination_meeting_edit": "meeting",
+    "coordination_meeting_remove": "meeting",
+    "training_event_edit": "training_event",
+    "training_event_remove": "training_event",
+    "follow_up_edit": "follow_up",
+    "provider_list": None,
+    "provider_add": None,
+    "provider_edit": "provider",
     "indicator_dashboard": None,
     "donor_summary": None,
     "indicator_records": None,
@@ -299,10 +320,18 @@ WRITES = (
     "community_meeting_add",
     "sensitisation_event_add",
     "follow_up_add",
+    "coordination_meeting_edit",
+    "coordination_meeting_remove",
+    "training_event_edit",
+    "training_event_remove",
+    "follow_up_edit",
+    "provider_edit",
 )
 # A.'s project is already approved, so approving it again rightly changes nothing: no control for that write.
 UNCONTROLLED = {"project_approve"}
 CHANGES = {"facilitator_a": {"A"}, "facilitator_b": {"B"}, "admin": {"A", "B"}}
+# Writes some other role may make too: programme managers keep every centre's directory of service providers.
+ALSO_CHANGES = {"provider_edit": {"manager": {"A", "B"}}}
 # What the peer educator may change, all in centre A: their group's sessions and their team's project.
 PEER_WRITES = {"session_run", "session_scores", "project_propose", "project_log", "project_plan", "project_complete"}
 READS = {"facilitator_a": {"A"}, "facilitator_b": {"B"}, "manager": {"A", "B"}, "admin": {"A", "B"}}
@@ -337,6 +366,8 @@ TRAINEES = {"A": ["Zarak", "Yasir"], "B": ["Bilawal", "Burhan"]}
 PROJECTS = {"A": "Clean tap at Alif bus stand", "B": "Safe lane near Bay cinema"}
 COMMUNITY_GROUPS = {"A": "Alif parents committee", "B": "Bay parents committee"}
 PROVIDERS = {"A": "Alif street clinic", "B": "Bay legal aid desk"}
+MEETINGS = {"A": "Alif district protection forum", "B": "Bay district protection forum"}
+TRAININGS = {"A": "Alif caregivers on online safety", "B": "Bay caregivers on online safety"}
 MISSING = {
     "group": 999_999,
     "membership": 999_999,
@@ -353,6 +384,10 @@ MISSING = {
     "photo": 999_999,
     "conflict": 999_999,
     "placement": 999_999,
+    "meeting": 999_999,
+    "training_event": 999_999,
+    "follow_up": 999_999,
+    "provider": 999_999,
 }
 ARGUMENT = {
     "group": "group_id",
@@ -366,6 +401,10 @@ ARGUMENT = {
     "community_group": "group_id",
     "project_period": "pk",
     "conflict": "submission_id",
+    "meeting": "meeting_id",
+    "training_event": "training_id",
+    "follow_up": "follow_up_id",
+    "provider": "provider_id",
 }
 
 
@@ -498,7 +537,39 @@ def build_world() -> dict:
             members_female=5,
             acting_user=facilitator,
         )
+        placed = JobPlacement.objects.create(
+            learner=first,
+            centre=centre,
+            placed_on=today - datetime.timedelta(days=100),
+            kind="employment",
+            sector="Bakery",
+            recorded_by=facilitator,
+        )
+        school = SchoolEnrolment.objects.create(
+            learner=first, centre=centre, enrolled_on=today - datetime.timedelta(days=100), grade="4", recorded_by=admin
+        )
         centres[key] = {
+            "meeting": evidence.coordination_meeting_record(
+                centre=centre,
+                date=today - datetime.timedelta(days=2),
+                level="district",
+                title=MEETINGS[key],
+                organisations="Social Welfare",
+                topics="Referral pathway",
+                acting_user=facilitator,
+            ).record,
+            "training_event": evidence.training_event_record(
+                centre=centre,
+                date=today - datetime.timedelta(days=2),
+                audience="caregivers",
+                topic=TRAININGS[key],
+                participants_male=2,
+                participants_female=6,
+                acting_user=facilitator,
+            ).record,
+            "follow_up": evidence.follow_up_record(
+                of=school, point=3, date=today - datetime.timedelta(days=5), still_there=True, acting_user=facilitator
+            ).record,
             "centre": centre,
             "trainees": trainees,
             "peer_educator": peer,
@@ -509,14 +580,7 @@ def build_world() -> dict:
             "referral": referral,
             "training": enrolment,
             "community_group": community_group,
-            "placement": JobPlacement.objects.create(
-                learner=first,
-                centre=centre,
-                placed_on=today - datetime.timedelta(days=100),
-                kind="employment",
-                sector="Bakery",
-                recorded_by=facilitator,
-            ),
+            "placement": placed,
             "project_period": ProjectPeriod.objects.create(
                 name=f"Period {key}", donor="Donor (invented)", starts_on=today, ends_on=today, centre=centre
             ),
@@ -550,6 +614,8 @@ def build_world() -> dict:
                 PROJECTS[key],
                 COMMUNITY_GROUPS[key],
                 PROVIDERS[key],
+                MEETINGS[key],
+                TRAININGS[key],
             ],
             # What the peer educator may see of their own centre: their group, its members, their project.
             "seen_by_peer": [
@@ -602,6 +668,8 @@ def url_kwargs(world, name: str, key: str | None) -> dict:
         return {"submission_id": objects["conflict"].pk}
     if kind == "placement":
         return {"kind": "job", "record_id": objects["placement"].pk, "point": 3}
+    if kind in ("meeting", "training_event", "follow_up", "provider"):
+        return {ARGUMENT[kind]: objects[kind].pk}
     return {"session_id": objects["session"].pk}
 
 
@@ -688,6 +756,32 @@ def post_data(world, name: str, key: str) -> dict:
         "learner_transfer": {"to_centre": other_centre.pk, "moved_on": today.isoformat()},
         "outcome_remove": {},
         "follow_up_add": {"date": today.isoformat(), "still_there": "yes", "earnings": "lt10k"},
+        "coordination_meeting_edit": {
+            "date": today.isoformat(),
+            "level": "provincial",
+            "title": "Renamed forum",
+            "organisations": "Police",
+            "topics": "Safety",
+            "decisions": "",
+        },
+        "coordination_meeting_remove": {},
+        "training_event_edit": {
+            "date": today.isoformat(),
+            "audience": "staff",
+            "topic": "Renamed topic",
+            "participants_male": 2,
+            "participants_female": 3,
+        },
+        "training_event_remove": {},
+        "follow_up_edit": {"date": today.isoformat(), "still_there": "no"},
+        "provider_edit": {
+            "kind": "health",
+            "name": "Renamed clinic",
+            "area": "",
+            "phone": "081-2000101",
+            "show_in_help": "",
+            "is_active": "on",
+        },
         "referral_add": {
             "provider": objects["provider"].pk,
             "referred_on": today.isoformat(),
@@ -757,6 +851,9 @@ def fingerprint() -> list:
         CommunityGroup.learner_members.through,
         CommunityMeeting,
         SensitisationEvent,
+        CoordinationMeeting,
+        TrainingEvent,
+        PlacementFollowUp,
         LearnerSituation,
         User.groups.through,
     ]
@@ -794,7 +891,7 @@ def may_change(role: str, name: str, key: str) -> bool:
     """Whether the role may make this write on centre `key`'s object."""
     if role == "peer":
         return key == "A" and name in PEER_WRITES
-    return key in CHANGES.get(role, set())
+    return key in CHANGES.get(role, set()) | ALSO_CHANGES.get(name, {}).get(role, set())
 
 
 def describe(response) -> str:

@@ -1,7 +1,15 @@
 """Forms for learner records; each calls a service, never `.save()` on a record."""
 
 from learners.forms.community import CommunityGroupForm, CommunityMeetingForm, SensitisationEventForm
-from learners.forms.coordination import CoordinationMeetingForm, FollowUpForm, TrainingEventForm
+from learners.forms.coordination import (
+    CoordinationMeetingEditForm,
+    CoordinationMeetingForm,
+    FollowUpEditForm,
+    FollowUpForm,
+    RowRemoveForm,
+    TrainingEventEditForm,
+    TrainingEventForm,
+)
 from learners.forms.outcomes import (
     GroupServiceForm,
     LearnerTransferForm,
@@ -12,6 +20,7 @@ from learners.forms.outcomes import (
     TrainingEnrolForm,
     TrainingUpdateForm,
 )
+from learners.forms.providers import ServiceProviderForm
 from learners.forms.referrals import ReferralFollowUpForm, ReferralForm
 from learners.forms.registry import (
     LearnerEditForm,
@@ -27,6 +36,11 @@ __all__ = [
     "CoordinationMeetingForm",
     "FollowUpForm",
     "TrainingEventForm",
+    "CoordinationMeetingEditForm",
+    "FollowUpEditForm",
+    "RowRemoveForm",
+    "TrainingEventEditForm",
+    "ServiceProviderForm",
     "ReferralFollowUpForm",
     "ReferralForm",
     "LearnerTransferForm",

@@ -101,3 +101,72 @@ class FollowUpForm(ServiceForm):
         return self.run(
             services.follow_up_record, of=self.record, point=self.point, acting_user=acting_user, **self.cleaned_data
         )
+
+
+def _edit_initial(form, row, names) -> None:
+    """An edit form: no centre to choose (it stays), the row's values as they are."""
+    form.fields.pop("centre", None)
+    form.initial = {name: getattr(row, name) for name in names}
+
+
+class CoordinationMeetingEditForm(CoordinationMeetingForm):
+    """Correct a recorded meeting (its centre stays)."""
+
+    def __init__(self, *args, meeting: CoordinationMeeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        _edit_initial(self, meeting, ["date", "level", "title", "organisations", "topics", "decisions"])
+
+    def submit(self, *, acting_user):
+        """Save the corrections and say what was done; None (with the reason on the form) when refused."""
+        return self.run(
+            services.coordination_meeting_update, meeting=self.meeting, acting_user=acting_user, **self.cleaned_data
+        )
+
+
+class TrainingEventEditForm(TrainingEventForm):
+    """Correct a recorded training (its centre stays)."""
+
+    def __init__(self, *args, training: TrainingEvent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.training = training
+        _edit_initial(self, training, ["date", "audience", "topic", "participants_male", "participants_female"])
+
+    def submit(self, *, acting_user):
+        """Save the corrections and say what was done; None (with the reason on the form) when refused."""
+        data = dict(self.cleaned_data)
+        for name in ("participants_male", "participants_female"):
+            data[name] = data[name] or 0
+        return self.run(services.training_event_update, training=self.training, acting_user=acting_user, **data)
+
+
+class RowRemoveForm(ServiceForm):
+    """Confirm the removal of a meeting or a training recorded by mistake (no fields)."""
+
+    def __init__(self, *args, service, target: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service, self.target = service, target  # target: the service's keyword for the row, e.g. {"meeting": m}
+
+    def submit(self, *, acting_user):
+        """Remove the row through its service; None (with the reason on the form) when refused."""
+        return self.run(self.service, acting_user=acting_user, **self.target)
+
+
+class FollowUpEditForm(FollowUpForm):
+    """Correct a recorded follow-up after placement: its day, still there or not, the earnings band."""
+
+    def __init__(self, *args, follow_up: PlacementFollowUp, **kwargs):
+        record = follow_up.placement or follow_up.enrolment
+        super().__init__(*args, record=record, point=follow_up.point, **kwargs)
+        self.follow_up = follow_up
+        self.initial = {
+            "date": follow_up.date,
+            "still_there": "yes" if follow_up.still_there else "no",
+            "earnings": follow_up.earnings,
+        }
+
+    def submit(self, *, acting_user):
+        """Save the corrections and say what was done; None (with the reason on the form) when refused."""
+        return self.run(
+            services.follow_up_update, follow_up=self.follow_up, acting_user=acting_user, **self.cleaned_data
+        )

@@ -12,6 +12,13 @@ from learners.services.coordination import (
     follow_up_record,
     training_event_record,
 )
+from learners.services.corrections import (
+    coordination_meeting_remove,
+    coordination_meeting_update,
+    follow_up_update,
+    training_event_remove,
+    training_event_update,
+)
 from learners.services.outcomes import (
     OUTCOME_KINDS,
     learner_transfer,
@@ -24,6 +31,7 @@ from learners.services.outcomes import (
     training_update,
     validate_learner_day,
 )
+from learners.services.providers import service_provider_create, service_provider_update
 from learners.services.referrals import referral_follow_up, referral_record
 from learners.services.registry import (
     LEARNER_FIELDS,
@@ -60,6 +68,13 @@ __all__ = [
     "coordination_meeting_record",
     "follow_up_record",
     "training_event_record",
+    "coordination_meeting_remove",
+    "coordination_meeting_update",
+    "follow_up_update",
+    "training_event_remove",
+    "training_event_update",
+    "service_provider_create",
+    "service_provider_update",
     "group_create",
     "group_update",
     "learner_move",

@@ -145,6 +145,31 @@ def training_event_record(
     return Result(training, Done.CREATED)
 
 
+def check_follow_up(
+    *, of: JobPlacement | SchoolEnrolment, point: int, date: datetime.date, still_there: bool, earnings: str
+) -> str:
+    """Refuse a follow-up that breaks a rule (a day in the future or outside its window, earnings for school, no
+    band for a job still held); returns the earnings band to store (none when no longer there)."""
+    validate_not_future("date", date)
+    if point not in PlacementFollowUp.DUE_AFTER_DAYS:
+        raise ValidationError({"point": _("Choose the 3- or the 6-month follow-up.")})
+    is_job = isinstance(of, JobPlacement)
+    start = of.placed_on if is_job else of.enrolled_on
+    first, last = PlacementFollowUp.window(start, point)
+    if not first <= date <= last:
+        raise ValidationError(
+            {
+                "date": _("The %(point)s-month follow-up is recorded between %(first)s and %(last)s.")
+                % {"point": point, "first": date_format(first), "last": date_format(last)}
+            }
+        )
+    if not is_job and earnings:
+        raise ValidationError({"earnings": _("Earnings are recorded for jobs only.")})
+    if is_job and still_there and not earnings:
+        raise ValidationError({"earnings": _("Choose the monthly earnings band.")})
+    return earnings if still_there else ""
+
+
 @transaction.atomic
 def follow_up_record(
     *,
@@ -171,24 +196,7 @@ def follow_up_record(
     if existing is not None:
         return Result(existing, Done.UNCHANGED)
     require_consent([of.learner])
-    validate_not_future("date", date)
-    if point not in PlacementFollowUp.DUE_AFTER_DAYS:
-        raise ValidationError({"point": _("Choose the 3- or the 6-month follow-up.")})
-    start = of.placed_on if is_job else of.enrolled_on
-    first, last = PlacementFollowUp.window(start, point)
-    if not first <= date <= last:
-        raise ValidationError(
-            {
-                "date": _("The %(point)s-month follow-up is recorded between %(first)s and %(last)s.")
-                % {"point": point, "first": date_format(first), "last": date_format(last)}
-            }
-        )
-    if not is_job and earnings:
-        raise ValidationError({"earnings": _("Earnings are recorded for jobs only.")})
-    if is_job and still_there and not earnings:
-        raise ValidationError({"earnings": _("Choose the monthly earnings band.")})
-    if not still_there:
-        earnings = ""
+    earnings = check_follow_up(of=of, point=point, date=date, still_there=still_there, earnings=earnings)
     follow_up = PlacementFollowUp(
         point=point, date=date, still_there=still_there, earnings=earnings, recorded_by=acting_user, **link
     )

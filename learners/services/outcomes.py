@@ -394,7 +394,10 @@ def outcome_remove(*, record: models.Model, acting_user: User) -> None:
     learner = _locked_learner(current.learner, acting_user)
     fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "recorded_at")]
     values = audit.snapshot(current, fields)
-    audit.record(
-        current, "lms.outcome.remove", user=acting_user, data={"kind": kind, "learner": learner.code, "values": values}
-    )
+    data = {"kind": kind, "learner": learner.code, "values": values}
+    follow_ups = current.follow_ups.all() if kind in ("placement", "school") else None
+    if follow_ups is not None and follow_ups:  # a mistaken placement's follow-ups go with it, kept in the audit
+        data["follow_ups"] = [audit.snapshot(f, ["point", "date", "still_there", "earnings"]) for f in follow_ups]
+        follow_ups.delete()
+    audit.record(current, "lms.outcome.remove", user=acting_user, data=data)
     current.delete()

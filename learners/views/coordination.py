@@ -11,12 +11,22 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from learners import selectors
-from learners.forms import CoordinationMeetingForm, FollowUpForm, TrainingEventForm
-from learners.models import CoordinationMeeting, JobPlacement, SchoolEnrolment, TrainingEvent
+from learners import selectors, services
+from learners.forms import (
+    CoordinationMeetingEditForm,
+    CoordinationMeetingForm,
+    FollowUpEditForm,
+    FollowUpForm,
+    RowRemoveForm,
+    TrainingEventEditForm,
+    TrainingEventForm,
+)
+from learners.models import CoordinationMeeting, JobPlacement, PlacementFollowUp, SchoolEnrolment, TrainingEvent
 from learners.services.coordination import centres_or_programme_recorded_by
 from lms import access
 from lms.results import Done
@@ -47,8 +57,16 @@ def coordination_list(request):
         "trainings": trainings,
         "trainings_total": trainings_total,
         "can_record": bool(centres_or_programme_recorded_by(request.user)),
+        "meetings_changeable": _changeable_ids(request.user, CoordinationMeeting, meetings),
+        "trainings_changeable": _changeable_ids(request.user, TrainingEvent, trainings),
     }
     return render(request, "learners/coordination_list.html", context)
+
+
+def _changeable_ids(user, model, rows) -> set[int]:
+    """Which of the listed rows the user may correct or remove (one query)."""
+    listed = model.objects.filter(pk__in=[row.pk for row in rows])
+    return set(access.at_centres_or_programme_recorded_by(user, listed).values_list("pk", flat=True))
 
 
 def _record(request, form_class, template: str, created: str, unchanged: str):
@@ -111,4 +129,116 @@ def follow_up_add(request, kind: str, record_id: int, point: int):
                 messages.info(request, _("The %(point)s-month follow-up of %(code)s was already recorded.") % values)
             return redirect("dashboard")
     context = {"form": form, "record": record, "point": point, "is_job": kind == "job"}
+    return render(request, "learners/follow_up_form.html", context)
+
+
+# What each kind of row's correction and removal pages use: model, edit form, form template, the service keyword,
+# the removal service, and the messages (with %(day)s).
+CHANGE_PAGES = {
+    "meeting": (
+        CoordinationMeeting,
+        CoordinationMeetingEditForm,
+        "learners/coordination_meeting_form.html",
+        services.coordination_meeting_remove,
+        gettext_lazy("Saved the corrections to the meeting of %(day)s."),
+        gettext_lazy("Removed the meeting of %(day)s."),
+    ),
+    "training": (
+        TrainingEvent,
+        TrainingEventEditForm,
+        "learners/training_event_form.html",
+        services.training_event_remove,
+        gettext_lazy("Saved the corrections to the training of %(day)s."),
+        gettext_lazy("Removed the training of %(day)s."),
+    ),
+}
+
+
+def _changeable_row(request, kind: str, row_id: int):
+    """The meeting or training if the user may correct it (its centre's facilitators, or for the whole programme
+    its managers); 404 otherwise."""
+    model = CHANGE_PAGES[kind][0]
+    rows = access.at_centres_or_programme_recorded_by(request.user, model.objects.select_related("centre"))
+    return get_object_or_404(rows, pk=row_id)
+
+
+def _edit(request, kind: str, row_id: int):
+    row = _changeable_row(request, kind, row_id)
+    _model, form_class, template, _remove, saved, _removed = CHANGE_PAGES[kind]
+    form = form_class(request.POST or None, user=request.user, **{kind: row})
+    if request.method == "POST" and form.is_valid():
+        result = form.submit(acting_user=request.user)
+        if result is not None:
+            if result.done is Done.CHANGED:
+                messages.success(request, saved % {"day": date_format(result.record.date)})
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("coordination_list")
+    return render(request, template, {"form": form, "row": row, "kind": kind})
+
+
+def _remove(request, kind: str, row_id: int):
+    row = _changeable_row(request, kind, row_id)
+    service, removed = CHANGE_PAGES[kind][3], CHANGE_PAGES[kind][5]
+    form = RowRemoveForm(request.POST if request.method == "POST" else None, service=service, target={kind: row})
+    if request.method == "POST" and form.is_valid() and form.submit(acting_user=request.user) is not None:
+        messages.success(request, removed % {"day": date_format(row.date)})
+        return redirect("coordination_list")
+    return render(request, "learners/coordination_remove.html", {"form": form, "row": row, "kind": kind})
+
+
+@login_required
+def coordination_meeting_edit(request, meeting_id: int):
+    """Correct a meeting of one of the user's centres (or, for programme managers, of the whole programme)."""
+    return _edit(request, "meeting", meeting_id)
+
+
+@login_required
+def coordination_meeting_remove(request, meeting_id: int):
+    """Confirm, then remove, a meeting recorded by mistake."""
+    return _remove(request, "meeting", meeting_id)
+
+
+@login_required
+def training_event_edit(request, training_id: int):
+    """Correct a training of one of the user's centres (or, for programme managers, of the whole programme)."""
+    return _edit(request, "training", training_id)
+
+
+@login_required
+def training_event_remove(request, training_id: int):
+    """Confirm, then remove, a training recorded by mistake."""
+    return _remove(request, "training", training_id)
+
+
+@login_required
+def follow_up_edit(request, follow_up_id: int):
+    """Correct a follow-up after placement of a placement or enrolment recorded at one of the user's centres."""
+    follow_ups = PlacementFollowUp.objects.select_related("placement__learner", "enrolment__learner")
+    in_scope = access.at_centres_managed_by(
+        request.user, follow_ups.filter(placement__isnull=False), field="placement__centre"
+    ) | access.at_centres_managed_by(
+        request.user, follow_ups.filter(enrolment__isnull=False), field="enrolment__centre"
+    )
+    follow_up = get_object_or_404(in_scope, pk=follow_up_id)
+    record = follow_up.placement or follow_up.enrolment
+    form = FollowUpEditForm(request.POST or None, follow_up=follow_up)
+    if request.method == "POST" and form.is_valid():
+        result = form.submit(acting_user=request.user)
+        if result is not None:
+            values = {"code": record.learner.code, "point": follow_up.point}
+            if result.done is Done.CHANGED:
+                messages.success(
+                    request, _("Saved the corrections to the %(point)s-month follow-up of %(code)s.") % values
+                )
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect(reverse("learner_record", kwargs={"code": record.learner.code}) + "#outcomes")
+    context = {
+        "form": form,
+        "record": record,
+        "point": follow_up.point,
+        "is_job": follow_up.placement_id is not None,
+        "follow_up": follow_up,
+    }
     return render(request, "learners/follow_up_form.html", context)

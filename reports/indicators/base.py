@@ -88,6 +88,8 @@ class Figure:
     # Children by their situation at the end of the period: for programme managers and administrators only
     # (`reports.indicators.dashboard` empties it for anyone else).
     by_situation: list[Tally] = field(default_factory=list)
+    # People trained by audience (staff, peer educators, parents, primary caregivers, ...), for trainings.
+    by_audience: list[Tally] = field(default_factory=list)
 
     @property
     def has_breakdown(self) -> bool:

@@ -116,28 +116,26 @@ class PeopleTrained:
         "other stakeholders, recorded by the chosen centres (and by the whole programme when every centre is "
         "chosen), added up: a person at two trainings counts twice. The list of records gives each audience."
     )
-    breakdown_note: str = _("Participants by sex")
+    breakdown_note: str = _("Participants by sex and by audience")
 
     def trainings(self, scope: Scope) -> QuerySet:
         """Trainings held in the scope."""
         return TrainingEvent.objects.filter(_places(scope), date__gte=scope.start, date__lte=scope.end)
 
-    def by_audience(self, scope: Scope) -> list[tuple[str, int, int]]:
-        """(audience label, male, female) for every audience, in the order of the choices."""
-        found = {
-            row["audience"]: row
-            for row in self.trainings(scope)
+    def by_audience(self, scope: Scope) -> list[Tally]:
+        """Participants of each audience (male and female), every audience in the order of the choices (one
+        query)."""
+        found = dict(
+            self.trainings(scope)
             .order_by()
             .values("audience")
-            .annotate(male=Sum("participants_male"), female=Sum("participants_female"))
-        }
-        return [
-            (str(label), found.get(key, {}).get("male", 0), found.get(key, {}).get("female", 0))
-            for key, label in TrainingEvent.Audience.choices
-        ]
+            .annotate(people=Sum(F("participants_male") + F("participants_female")))
+            .values_list("audience", "people")
+        )
+        return [Tally(key, str(label), found.get(key) or 0) for key, label in TrainingEvent.Audience.choices]
 
     def figure(self, scope: Scope) -> Figure:
-        """Participants in total, by sex and by month."""
+        """Participants in total, by sex, by audience and by month."""
         trainings = self.trainings(scope)
         totals = trainings.aggregate(male=Sum("participants_male"), female=Sum("participants_female"))
         male, female = totals["male"] or 0, totals["female"] or 0
@@ -157,6 +155,7 @@ class PeopleTrained:
             [],
             monthly(scope, months),
             str(self.breakdown_note),
+            by_audience=self.by_audience(scope),
         )
 
     def record_list(self, scope: Scope) -> RecordList:

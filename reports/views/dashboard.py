@@ -62,6 +62,7 @@ class FigureView:
     chart: SafeString | None = None
     targets: list[TargetView] = field(default_factory=list)
     by_situation: list[Number] = field(default_factory=list)
+    by_audience: list[Number] = field(default_factory=list)
 
     @property
     def unit(self) -> str:
@@ -82,7 +83,7 @@ class FigureView:
 def present(figure: Figure, *, chart: bool = True, lines: list[targets.TargetLine] = ()) -> FigureView:
     """Format a figure's numbers (the very numbers the exports write, by the same rules) and its targets'
     `lines` and, when asked, draw its trend."""
-    numbers: dict[str, list[Number]] = {"total": [], "sex": [], "age": [], "month": [], "situation": []}
+    numbers: dict[str, list[Number]] = {"total": [], "sex": [], "age": [], "month": [], "situation": [], "audience": []}
     for breakdown, key, label, value in figure_numbers(figure):
         numbers[breakdown].append(Number(breakdown, key, label, format_value(value, figure.unit)))
     svg = None
@@ -95,7 +96,15 @@ def present(figure: Figure, *, chart: bool = True, lines: list[targets.TargetLin
         )
     shown = [present_target(line, figure.unit) for line in lines]
     return FigureView(
-        figure, numbers["total"][0], numbers["sex"], numbers["age"], numbers["month"], svg, shown, numbers["situation"]
+        figure,
+        numbers["total"][0],
+        numbers["sex"],
+        numbers["age"],
+        numbers["month"],
+        svg,
+        shown,
+        numbers["situation"],
+        numbers["audience"],
     )
 
 

@@ -176,6 +176,25 @@ def test_nobody_else_sees_it(world, who):
     assert signed_in_client(user).get(reverse("learner_situation", args=[world["karim"].code])).status_code == 404
 
 
+@pytest.mark.parametrize("who", ["peer", "editor", "reviewer", "nobody", "other"])
+def test_the_timeline_embedded_in_the_record_and_on_its_own_page_never_carries_it(world, who):
+    """The timeline lists no situation (it stays in its own section of the record), so its newest items on the
+    learner record and its own page are the same for everyone who may open them, and 404 for anyone else."""
+    from reports.selectors import learner_timeline
+
+    items = learner_timeline(world["karim"])
+    assert not any(SURVIVOR in item.text or STREET in item.text for item in items)
+    html = signed_in_client(world["facilitator"]).get(reverse("learner_record", args=[world["karim"].code])).text
+    timeline = html[html.index('id="timeline"') : html.index("</section>", html.index('id="timeline"'))]
+    assert "Registered at Quetta drop-in" in timeline and SURVIVOR not in timeline
+    for url in (
+        reverse("learner_record", args=[world["karim"].code]),
+        reverse("learner_timeline", args=[world["karim"].code]),
+    ):
+        response = signed_in_client(world[who]).get(url)
+        assert response.status_code == 404 and SURVIVOR not in response.text
+
+
 def test_the_printable_sheets_never_show_it(world, curriculum):
     facilitator = world["facilitator"]
     group = factories.make_group(world["home"], facilitator, [curriculum["module"]], name="Stars")

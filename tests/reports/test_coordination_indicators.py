@@ -68,7 +68,7 @@ def world(users):
             earnings="10-20k" if there else "",
             recorded_by=me,
         )
-    return {"home": home, "away": away}
+    return {"home": home, "away": away, "manager": manager}
 
 
 def figure(key, scope):
@@ -93,7 +93,45 @@ def test_people_trained_are_added_up_by_sex(world):
     assert result.value == 19
     assert [(t.key, t.value) for t in result.by_sex] == [("m", 8), ("f", 11)]
     assert figure("people-trained", Scope(START, END, (world["home"].pk,))).value == 5
-    assert indicators.get("people-trained").by_audience(every)[0][1:] == (3, 2)
+    assert indicators.get("people-trained").by_audience(every)[0].value == 5
+
+
+def test_people_trained_are_broken_down_by_every_audience_exactly(world):
+    """Staff 3 + 2 at QTA, caregivers 1 + 9 for the whole programme, peers 4 at KCH; a parents' training outside
+    the period and a teachers' one of KCH on the last day."""
+    TrainingEvent.objects.create(
+        centre=world["home"],
+        date=datetime.date(2024, 12, 31),
+        audience="parents",
+        topic="Before",
+        participants_male=7,
+        recorded_by=world["manager"],
+    )
+    TrainingEvent.objects.create(
+        centre=world["away"],
+        date=END,
+        audience="teachers",
+        topic="Last day",
+        participants_female=6,
+        recorded_by=world["manager"],
+    )
+    every = figure("people-trained", Scope(START, END, (world["home"].pk, world["away"].pk)))
+    assert [(t.key, t.value) for t in every.by_audience] == [
+        ("staff", 5),
+        ("peers", 4),
+        ("parents", 0),
+        ("caregivers", 10),
+        ("teachers", 6),
+        ("police", 0),
+        ("government", 0),
+        ("others", 0),
+    ]
+    assert sum(t.value for t in every.by_audience) == every.value == 25
+    assert every.by_audience[3].label == "Primary caregivers"
+    one = figure("people-trained", Scope(START, END, (world["home"].pk,)))
+    assert [(t.key, t.value) for t in one.by_audience if t.value] == [("staff", 5)]
+    meetings = figure("coordination-district", Scope(START, END, (world["home"].pk,)))
+    assert meetings.by_audience == []
 
 
 def test_retained_at_six_months_counts_only_follow_ups_finding_them_there(world):

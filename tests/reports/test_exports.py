@@ -22,6 +22,7 @@ from learners.models import (
     ServiceRecord,
     Trade,
     TrainingEnrolment,
+    TrainingEvent,
 )
 from reports import indicators
 from reports.exports import BREAKDOWNS, csv_lines, format_value, xlsx_response
@@ -157,6 +158,7 @@ def exported_numbers(rows: list[list], figures) -> dict[tuple[str, str, str], st
             "age": figure.by_age_band,
             "month": figure.trend,
             "situation": figure.by_situation,
+            "audience": figure.by_audience,
         }[kind]
         category_key = "" if kind == "total" else next(c.key for c in counts if c.label == (category or ""))
         key = (figure.key, kind, category_key)
@@ -203,6 +205,48 @@ def test_dashboard_export_holds_exactly_the_numbers_on_screen(client, users, wor
     assert sorted(set(in_file) - set(on_screen)) == [], "numbers in the file not on screen"
     assert in_file == on_screen
     assert len(table) == len(on_screen)
+
+
+def test_people_trained_by_audience_are_on_the_card_and_in_the_export_alike(client, users, world):
+    for audience, male, female in [("caregivers", 2, 5), ("staff", 1, 1)]:
+        TrainingEvent.objects.create(
+            centre=world["home"],
+            date=days_ago(5),
+            audience=audience,
+            topic="Child protection",
+            participants_male=male,
+            participants_female=female,
+            recorded_by=users["admin"],
+        )
+    client.force_login(users["facilitator"])
+    on_screen = screen_numbers(client.get(reverse("indicator_dashboard"), PERIOD).text)
+    audience = {
+        category: text
+        for (key, kind, category), text in on_screen.items()
+        if key == "people-trained" and kind == "audience"
+    }
+    assert audience == {
+        "staff": "2",
+        "peers": "0",
+        "parents": "0",
+        "caregivers": "7",
+        "teachers": "0",
+        "police": "0",
+        "government": "0",
+        "others": "0",
+    }
+    _header, table = table_after_headings(read_csv(get_export(client)), TABLE_HEADINGS)
+    rows = [row for row in table if row[1] == "People trained" and row[2] == "Audience"]
+    assert [(row[3], row[4]) for row in rows] == [
+        ("Staff", "2"),
+        ("Peer educators", "0"),
+        ("Parents", "0"),
+        ("Primary caregivers", "7"),
+        ("Teachers", "0"),
+        ("Law enforcement", "0"),
+        ("Government officials", "0"),
+        ("Other stakeholders", "0"),
+    ]
 
 
 def test_every_month_of_the_period_is_exported_for_each_figure(client, users, world):

@@ -2,6 +2,7 @@
 queries whatever the history's length, and the learner record's access (404 outside it)."""
 
 import datetime
+import re
 
 from django.db import connection
 from django.test import TestCase
@@ -272,3 +273,60 @@ class TimelinePageTests(TimelineWorld):
         self.client.get(self.url())
         [entry] = ModelLogEntry.objects.filter(action=audit.VIEW_LEARNER)
         assert entry.object_id == str(self.asad.pk) and entry.data["what"] == "timeline"
+
+
+class TimelineOnTheRecordTests(TimelineWorld):
+    """The learner record itself shows the newest items of the timeline, in date order, linking to their records,
+    with the whole timeline one link away; its size and its queries do not grow with the history."""
+
+    def record(self):
+        self.client.force_login(self.facilitator)
+        return self.client.get(reverse("learner_record", kwargs={"code": self.asad.code}))
+
+    @staticmethod
+    def section(html: str) -> str:
+        start = html.index('id="timeline"')
+        return html[start : html.index("</section>", start)]
+
+    def test_a_short_history_is_shown_whole_newest_first_each_item_linked(self):
+        timeline = self.section(self.record().content.decode())
+        items = learner_timeline(self.asad)
+        assert timeline.count("<li><time") == len(items) == 17
+        days = re.findall(r'<time class="meta" datetime="([0-9-]+)"', timeline)
+        assert days == sorted(days, reverse=True) == [item.date.isoformat() for item in items]
+        for item in items:
+            assert f'href="{item.url}"' in timeline
+        assert "The latest" not in timeline and self.url() in timeline
+        assert len(self.record().content) < 30 * 1024
+
+    def test_a_long_history_shows_the_newest_items_and_links_to_the_rest(self):
+        ServiceRecord.objects.bulk_create(
+            ServiceRecord(
+                learner=self.asad,
+                centre=self.home,
+                kind="recreation",
+                date=days_ago(50) + datetime.timedelta(days=n % 40),
+                provider=f"Day {n}",
+                recorded_by=self.facilitator,
+            )
+            for n in range(250)
+        )
+        response = self.record()
+        timeline = self.section(response.content.decode())
+        assert timeline.count("<li><time") == 20
+        assert "The latest 20 of 267." in timeline and self.url() in timeline and "The whole timeline" in timeline
+        newest = learner_timeline(self.asad)[:20]
+        assert re.findall(r'datetime="([0-9-]+)"', timeline) == [item.date.isoformat() for item in newest]
+        assert len(timeline.encode()) < 6 * 1024  # 20 items, whatever the history (the record's own tables list all)
+
+    def test_the_records_queries_do_not_grow_with_the_timeline(self):
+        self.record()  # warm the caches (site, translations)
+        with CaptureQueriesContext(connection) as small:
+            self.record()
+        for n in range(1, 30):
+            registry.service_record(
+                learner=self.asad, kind="recreation", date=days_ago(60 - n), acting_user=self.facilitator
+            )
+        with CaptureQueriesContext(connection) as large:
+            self.record()
+        assert len(large) == len(small)
