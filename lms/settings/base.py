@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -196,6 +198,17 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 200},
     },
 }
+
+# Background tasks (Django's task framework, the django-tasks backport that Wagtail 8 uses). Wagtail's own
+# tasks (search and reference index updates) stay on "default", run at once in the request as before; the
+# long exports (reports.tasks) go to "exports": a row in the database that the worker runs
+# (`manage.py db_worker --backend exports`, started by `make run`; see the README for production).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "exports": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+# How long a prepared export file is kept for its owner to download, in hours (then deleted).
+LMS_EXPORT_TTL_HOURS = float(os.environ.get("LMS_EXPORT_TTL_HOURS", "24"))
 
 # Retention: `manage.py anonymise_leavers` removes the identifying details of learners who left more than
 # this many years ago (their code and dated records stay, so past figures do not change).

@@ -21,3 +21,5 @@ WHITENOISE_USE_FINDERS = True
 CACHES = {**CACHES, "reports": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405
 # Two-factor sign-in stays off, whatever the environment says; tests/home/test_two_factor.py turns it on.
 LMS_REQUIRE_2FA = False
+# Exports run at once, in the request (tests/reports/test_background_exports.py uses the database backend).
+TASKS = {**TASKS, "exports": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # noqa: F405
