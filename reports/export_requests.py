@@ -31,6 +31,8 @@ from reports.models import ExportRequest
 logger = logging.getLogger(__name__)
 FOLDER = "exports"  # in private storage
 LISTED = 50  # the most a user's "My exports" page lists
+# A request still waiting after this long is not reused by a new one (its worker may have been stopped mid-way).
+STALE_AFTER = datetime.timedelta(hours=1)
 
 
 def parameters_of(scope: Scope, language: str) -> dict:
@@ -67,14 +69,19 @@ def check_may_export(user, what: str, centre_ids) -> None:
 
 def export_request_create(*, acting_user, what: str, fmt: str, scope: Scope, language: str) -> Result[ExportRequest]:
     """Ask for a file to be prepared in the background and queue its task. Asking again for the same file (same
-    thing, format and scope) while it is still being prepared changes nothing and returns that request."""
+    thing, format and scope) while it is still being prepared (for less than STALE_AFTER) changes nothing and returns
+    that request."""
     check_may_export(acting_user, what, scope.centre_ids)
     parameters = parameters_of(scope, language)
     from reports.tasks import prepare_export  # the task module imports this one
 
     with transaction.atomic():
         waiting = ExportRequest.objects.select_for_update().filter(
-            user=acting_user, what=what, fmt=fmt, status__in=ExportRequest.WAITING
+            user=acting_user,
+            what=what,
+            fmt=fmt,
+            status__in=ExportRequest.WAITING,
+            created_at__gte=timezone.now() - STALE_AFTER,
         )
         for export in waiting:
             if export.parameters == parameters:

@@ -146,6 +146,14 @@ def test_asking_twice_while_the_file_is_being_prepared_reuses_the_first_request(
 
 
 @override_settings(TASKS=DATABASE_TASKS)
+def test_a_request_waiting_for_more_than_an_hour_is_not_reused(client, users, world):
+    client.force_login(users["manager"])
+    stuck = export_of(ask(client))
+    ExportRequest.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    assert export_of(ask(client)) != stuck
+
+
+@override_settings(TASKS=DATABASE_TASKS)
 def test_the_worker_leaves_out_centres_the_owner_may_no_longer_see(client, users, world):
     facilitator = users["facilitator"]
     client.force_login(facilitator)
