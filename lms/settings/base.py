@@ -25,6 +25,10 @@ DATABASES = {
     )
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The export worker (`db_worker`) shares the file with the site: a transaction takes the write lock when it
+    # begins, and waits for the other process (up to 20 s) instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 INSTALLED_APPS = [
     "home",
