@@ -20,7 +20,7 @@ DEPLOY_CHECK_KEY := deploy-check-only-7hQ2vX9kLm4Rt8Wz1Np6Yc3Bf5Gd0Js2Ue7Ka9Xo4V
 .PHONY: help run test bench lint format messages clean
 
 help:
-	@echo "make run    create .venv, install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
+	@echo "make run    create .venv, install, migrate, load the demo data and serve http://$(HOST):$(PORT) (with the export worker)"
 	@echo "make test   install test tools and run lint, checks and the whole test suite"
 	@echo "make bench  build a large data set in its own database and print timings, then fuzz the forms at length"
 	@echo "make format apply ruff's fixes and formatting"
@@ -43,6 +43,10 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_data
 	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)  Ctrl-C stops it."
+	@# The worker that prepares Excel exports in the background runs beside the server and stops with it.
+	@$(PY) manage.py db_worker --backend exports --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Export worker started (process $$worker)."; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev

@@ -91,6 +91,7 @@ def record_read(instance: models.Model, action: str, *, user, data: dict[str, An
 
 # Reads and downloads: audited like changes, but they change nothing.
 EXPORT = "lms.export"  # a download of figures or records (CSV, Excel) or the printable donor summary
+EXPORT_REQUESTED = "lms.export.request"  # a file asked for, to be prepared in the background (reports.tasks)
 VIEW_LEARNER = "lms.view.learner"  # a learner's record opened
 VIEW_RECORDS = "lms.view.records"  # the records behind an indicator (a drill-down list) opened
 VIEW_SHEET = "lms.view.sheet"  # a printable attendance or score sheet (names of a group's members) opened
@@ -101,4 +102,6 @@ SIGN_OUT = "lms.signout"
 
 # Actions that change no record: reports.indicators ignores them when it asks whether the records changed, so
 # reading or signing in never throws away the dashboard's figures. Every such action belongs in this one set.
-NOT_CHANGES = frozenset({EXPORT, VIEW_LEARNER, VIEW_RECORDS, VIEW_SHEET, SIGN_IN, SIGN_IN_FAILED, SIGN_OUT})
+NOT_CHANGES = frozenset(
+    {EXPORT, EXPORT_REQUESTED, VIEW_LEARNER, VIEW_RECORDS, VIEW_SHEET, SIGN_IN, SIGN_IN_FAILED, SIGN_OUT}
+)

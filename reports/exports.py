@@ -9,6 +9,8 @@ import csv
 import datetime
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -20,6 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from lms import access
+from reports import indicators, selectors, targets
 from reports.indicators import Figure, RecordList, Scope
 
 NO_DATA = "—"
@@ -50,6 +54,9 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # Text a spreadsheet would run as a formula if a cell started with it (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SPOOL_BYTES = 1024 * 1024  # small workbooks stay in memory, larger ones go to a temporary file
+DASHBOARD = "dashboard"  # what a download of the dashboard is called (the others: an indicator's key)
+DASHBOARD_WIDTHS = (24, 60, 12, 24, 10, 12)
+RECORD_WIDTHS = (14, 18, 12, 12, 24, 14, 40)
 
 
 def format_value(value: int | float | None, unit: str) -> str:
@@ -169,6 +176,46 @@ def record_table(record_list: RecordList) -> Iterator[tuple]:
     yield from record_list.rows()
 
 
+@dataclass
+class Contents:
+    """What a download holds: the header block, the table (an iterator: read it once), the file name's stem, the
+    sheet's title and its columns' widths (Excel)."""
+
+    title: str
+    header: list[tuple]
+    table: Iterable[tuple]
+    stem: str
+    sheet_title: str
+    widths: tuple[int, ...]
+
+
+def exportable(what: str) -> bool:
+    """Whether `what` names something we export: the dashboard or an indicator's records."""
+    return what == DASHBOARD or indicators.get(what) is not None
+
+
+def title_of(what: str) -> str:
+    """The title of what is exported, in the active language: the dashboard's, or the indicator's label."""
+    return str(_("Programme indicators")) if what == DASHBOARD else str(indicators.get(what).label)
+
+
+def contents(what: str, scope: Scope, user, made_at: datetime.datetime) -> Contents:
+    """The dashboard (`what` "dashboard") or the records behind one indicator (its key) for a scope the user may
+    see, in the active language; the breakdown by situation only for those who may see it."""
+    names = selectors.centre_names(access.centres_visible_to(user), scope)
+    if what == DASHBOARD:
+        figures = indicators.dashboard(scope, with_situation=access.sees_situation_breakdown(user))
+        lines = targets.target_lines(scope, figures, [])  # the links of the screen are not exported
+        title = _("Programme indicators")
+        table = chain(dashboard_table(figures), targets_table(figures, lines))
+        return Contents(
+            title, header_rows(title, scope, names, made_at), table, "indicators", _("Indicators"), DASHBOARD_WIDTHS
+        )
+    record_list = indicators.get(what).record_list(scope)
+    header = header_rows(record_list.title, scope, names, made_at, record_list.definition)
+    return Contents(record_list.title, header, record_table(record_list), what, _("Records"), RECORD_WIDTHS)
+
+
 # ---- CSV -------------------------------------------------------------------------------------
 
 
@@ -210,13 +257,17 @@ def csv_response(rows: Iterable[tuple], name: str) -> StreamingHttpResponse:
 # ---- Excel -----------------------------------------------------------------------------------
 
 
+PLAIN_CELL_TYPES = frozenset({int, float, type(None), datetime.date})  # written as they are, no call apiece
+
+
 def xlsx_cell(sheet, value, *, bold: bool = False):
-    """A value for an Excel row: numbers and dates keep their type (dates shown as 2026-03-01), text is never
-    run as a formula. Plain values go as they are (openpyxl makes the cell), which is twice as fast."""
+    """A value for an Excel row: numbers and dates keep their type (dates shown as 2026-03-01, openpyxl's own
+    format for a date), text is never run as a formula. Plain values go as they are (openpyxl makes the cell),
+    which is twice as fast."""
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)  # Excel has no time zones: local time, the zone in the next cell
     formula_like = isinstance(value, str) and value.startswith("=")
-    if not (bold or formula_like or isinstance(value, datetime.date)):
+    if not (bold or formula_like or isinstance(value, datetime.datetime)):
         return value
     cell = WriteOnlyCell(sheet, value=value)
     if formula_like:
@@ -230,6 +281,44 @@ def xlsx_cell(sheet, value, *, bold: bool = False):
     return cell
 
 
+def xlsx_row(sheet, row: Iterable) -> list:
+    """A table row for Excel: most values (numbers, dates, text not starting with "=") go as they are, without
+    a call apiece; the rest through `xlsx_cell`."""
+    return [
+        value
+        if type(value) in PLAIN_CELL_TYPES or (type(value) is str and not value.startswith("="))
+        else xlsx_cell(sheet, value)
+        for value in row
+    ]
+
+
+def xlsx_write(
+    file,
+    header: list[tuple],
+    table: Iterable[tuple],
+    sheet_title: str,
+    widths: Iterable[int] = (),
+    *,
+    right_to_left: bool | None = None,
+) -> int:
+    """Write an Excel workbook to `file`: the header block, then the table (its first row in bold), row by row
+    (openpyxl's write-only mode: memory does not grow with the rows). In a right-to-left language (by default the
+    active one, Urdu) the sheet opens right to left, column A on the right. Returns the table's rows written."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.sheet_view.rightToLeft = get_language_bidi() if right_to_left is None else right_to_left
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    for number, row in enumerate(header):
+        sheet.append([xlsx_cell(sheet, value, bold=number == 0) for value in row])
+    rows = 0
+    for row in table:
+        sheet.append([xlsx_cell(sheet, value, bold=True) for value in row] if rows == 0 else xlsx_row(sheet, row))
+        rows += 1
+    workbook.save(file)
+    return rows
+
+
 def xlsx_response(
     header: list[tuple],
     table: Iterable[tuple],
@@ -239,21 +328,11 @@ def xlsx_response(
     *,
     right_to_left: bool | None = None,
 ) -> FileResponse:
-    """An Excel download: the header block, then the table (its first row in bold), written row by row to a
-    temporary file that is sent and then deleted. In a right-to-left language (by default the active one,
-    Urdu) the sheet opens right to left, column A on the right."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.sheet_view.rightToLeft = get_language_bidi() if right_to_left is None else right_to_left
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    for number, row in enumerate(header):
-        sheet.append([xlsx_cell(sheet, value, bold=number == 0) for value in row])
-    for number, row in enumerate(table):
-        sheet.append([xlsx_cell(sheet, value, bold=number == 0) for value in row])
+    """An Excel download made in the request (`xlsx_write` to a temporary file that is sent and then deleted):
+    for small files; the pages ask for Excel files in the background (reports.tasks)."""
     file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (FileResponse closes it once sent)
     try:
-        workbook.save(file)
+        xlsx_write(file, header, table, sheet_title, widths, right_to_left=right_to_left)
     except BaseException:
         file.close()
         raise

@@ -8,8 +8,10 @@ percent or a number of percentage points for rates and gains (at most 100).
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from learners.models import Centre
@@ -90,3 +92,53 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_key}: {self.value}"
+
+
+class ExportRequest(models.Model):
+    """A file someone asked for, prepared in the background (reports.tasks) and kept for its owner until it expires.
+
+    `what` is "dashboard" or an indicator's key (the records behind it); `parameters` is the scope the user chose,
+    already checked against what they may see, and the language of the file; the task checks the scope again when
+    it runs. The file lives in private storage (lms.storage) under `file_name`, served only to its owner or an
+    administrator.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    WAITING = (Status.PENDING, Status.RUNNING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_requests", verbose_name=_("user")
+    )
+    what = models.SlugField(_("what"), max_length=200)
+    fmt = models.CharField(_("format"), max_length=8, default="xlsx")
+    parameters = models.JSONField(_("parameters"), default=dict)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    download_name = models.CharField(_("file name"), max_length=300, blank=True)
+    file_name = models.CharField(_("stored file"), max_length=300, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export request")
+        verbose_name_plural = _("export requests")
+        indexes = [models.Index(fields=["user", "status"], name="export_user_status")]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.what} ({self.fmt}, {self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def waiting(self) -> bool:
+        """Asked for and not finished yet."""
+        return self.status in self.WAITING

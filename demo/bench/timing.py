@@ -174,6 +174,33 @@ def download(client: Client, url: str, *, traced: bool) -> DownloadResult:
     )
 
 
+@dataclass
+class RunResult:
+    """One run of a function (a background task's body): what it returned, the time and the memory peak."""
+
+    value: object
+    seconds: float
+    peak_mb: float | None  # None when the run was not traced
+
+
+def run(function: Callable[[], object], *, traced: bool) -> RunResult:
+    """Call `function` once, timed; traced, also the peak of Python memory allocated meanwhile (above what was
+    allocated before), as for a download."""
+    gc.collect()
+    if traced:
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+    start = time.perf_counter()
+    value = function()
+    seconds = time.perf_counter() - start
+    peak = None
+    if traced:
+        peak = (tracemalloc.get_traced_memory()[1] - base) / (1024 * 1024)
+        tracemalloc.stop()
+    return RunResult(value, round(seconds, 2), None if peak is None else round(peak, 1))
+
+
 # ---- an Urdu lesson page: its weight and the Nastaliq font's --------------------------------------------
 
 URDU_FONT = "fonts/noto-nastaliq-urdu-subset.woff2"

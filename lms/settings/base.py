@@ -32,6 +32,10 @@ if IS_POSTGRES:
     # bench's size) instead of looking each one up (a few ms). 1.1 is the usual value for SSD storage.
     page_cost = os.environ.get("LMS_PG_RANDOM_PAGE_COST", "1.1")
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={float(page_cost)}"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The export worker (`db_worker`) shares the file with the site: a transaction takes the write lock when it
+    # begins, and waits for the other process (up to 20 s) instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 INSTALLED_APPS = [
     "home",
@@ -61,6 +65,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -244,6 +250,17 @@ LMS_PUBLIC_PAGE_CACHE = os.environ.get("DJANGO_PUBLIC_PAGE_CACHE", "1").strip().
 LMS_PUBLIC_PAGE_CACHE_SECONDS = 10 * 60
 LMS_PUBLIC_PAGE_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_PAGE_MAX_AGE", "0"))
 LMS_PUBLIC_PAGE_SHARED_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_PAGE_SHARED_MAX_AGE", "300"))
+
+# Background tasks (Django's task framework, the django-tasks backport that Wagtail 8 uses). Wagtail's own
+# tasks (search and reference index updates) stay on "default", run at once in the request as before; the
+# long exports (reports.tasks) go to "exports": a row in the database that the worker runs
+# (`manage.py db_worker --backend exports`, started by `make run`; see the README for production).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "exports": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+# How long a prepared export file is kept for its owner to download, in hours (then deleted).
+LMS_EXPORT_TTL_HOURS = float(os.environ.get("LMS_EXPORT_TTL_HOURS", "24"))
 
 # Retention: `manage.py anonymise_leavers` removes the identifying details of learners who left more than
 # this many years ago (their code and dated records stay, so past figures do not change).

@@ -30,3 +30,5 @@ LMS_REQUIRE_2FA = False
 # Visitors' pages are not kept between requests: tests change pages and settings under the same addresses.
 # tests/home/test_page_cache.py turns it on where it is the subject, and the bench times it as production runs it.
 LMS_PUBLIC_PAGE_CACHE = False
+# Exports run at once, in the request (tests/reports/test_background_exports.py uses the database backend).
+TASKS = {**TASKS, "exports": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # noqa: F405

@@ -15,6 +15,7 @@ from demo.bench.build import GRID_GROUP_NAME, PEER_PREFIX, BenchRowError, RowChe
 from learners.models import Centre, CentreTransfer, Group, Learner, Membership, ServiceRecord
 from learners.services import learner_register
 from lms import access
+from reports.models import ExportRequest
 from tests.factories import make_centre
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +93,10 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
     assert export["learners_10k"] == export["learners_100k"] == 50  # too few learners to make a smaller download
     assert export["streaming"] and export["lines_100k"] > 50 and export["seconds_100k"] > 0
     assert export["peak_mb_10k"] > 0 and export["peak_mb_100k"] > 0
+    excel = report["export_xlsx"]  # the background task's body, run synchronously
+    assert excel["status_10k"] == excel["status_100k"] == "ready" and excel["rows_100k"] == 50
+    assert excel["seconds_100k"] > 0 and excel["peak_mb_100k"] > 0 and excel["bytes_100k"] > 0
+    assert not ExportRequest.objects.exists(), "the measured files and requests are deleted"
     grid = Group.objects.get(name=GRID_GROUP_NAME)
     assert Membership.objects.filter(group=grid, left_on__isnull=True).count() == 40
     peer = User.objects.get(username=f"{PEER_PREFIX}01-1")
@@ -99,6 +104,7 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
     table = console.getvalue()
     assert "group_progress" in table and "indicator_dashboard" in table and ("PASS" in table or "FAIL" in table)
     assert "CSV of registered learners (streamed): 50 learners" in table
+    assert "Excel of registered learners (background task" in table
     urdu = report["lesson_page_urdu"]
     assert urdu["lang"] and urdu["font_status"] == 200 and urdu["css_bytes"] > 0
     assert urdu["html_css_bytes"] == urdu["html_bytes"] + urdu["css_bytes"] <= 30 * 1024

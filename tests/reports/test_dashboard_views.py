@@ -184,7 +184,7 @@ def test_the_dashboard_shows_its_scope_definitions_and_links(client, world):
     assert "Children who received at least one service" in body
     assert f'href="{reverse("indicator_records", args=[SERVICES])}?{query}"' in body
     assert f'href="{reverse("dashboard_export", args=["csv"])}?{query}"' in body
-    assert f'href="{reverse("dashboard_export", args=["xlsx"])}?{query}"' in body
+    assert f'method="post" action="{reverse("dashboard_export", args=["xlsx"])}?{query}"' in body
     assert f'href="{reverse("donor_summary")}?{query}"' in body
     assert "This quarter" in body
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from home.models import UserLanguage
 from tests.factories import PASSWORD
 from tests.i18n import urdu_words
-from tests.reports.test_exports import PERIOD, read_csv, world  # noqa: F401 (the fixture)
+from tests.reports.test_exports import get_export, read_csv, world  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def export_as(username: str, fmt: str):
     """The dashboard export downloaded by a user who signed in through the form."""
     client = Client()
     client.post(reverse("login"), {"username": username, "password": PASSWORD})
-    return client.get(reverse("dashboard_export", kwargs={"fmt": fmt}), PERIOD)
+    return get_export(client, fmt)
 
 
 def workbook_of(response):

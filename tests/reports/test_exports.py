@@ -5,11 +5,12 @@ import csv
 import datetime
 import io
 import tracemalloc
+from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
 from django.http import FileResponse, StreamingHttpResponse
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry
@@ -168,12 +169,20 @@ def exported_numbers(rows: list[list], figures) -> dict[tuple[str, str, str], st
 
 
 def get_export(client, fmt="csv", query=None, key=None):
-    """GET a dashboard export (or a drill-down export when `key` is given)."""
+    """A dashboard export (or a drill-down export when `key` is given): a CSV file is a GET; an Excel file is asked
+    for (POST), prepared (at once in the tests' settings) and downloaded from its own address. Returns the file's
+    response, or the refusal."""
     if key:
         url = reverse("indicator_records_export", kwargs={"key": key, "fmt": fmt})
     else:
         url = reverse("dashboard_export", kwargs={"fmt": fmt})
-    return client.get(url, query if query is not None else PERIOD)
+    query = query if query is not None else PERIOD
+    if fmt != "xlsx":
+        return client.get(url, query)
+    asked = client.post(f"{url}?{urlencode(query, doseq=True)}")
+    if asked.status_code != 302 or "/accounts/login/" in asked["Location"]:
+        return asked
+    return client.get(reverse("export_download", args=[resolve(asked["Location"]).kwargs["pk"]]))
 
 
 def exports_logged():
