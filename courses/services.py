@@ -27,7 +27,7 @@ from courses.models import (
 )
 from learners import services as learner_services
 from learners.models import Centre, Group, Learner
-from lms import access, audit
+from lms import access, audit, summaries
 from lms.results import Done, Result
 
 # Sessions may be planned up to a year ahead, and recorded back to the programme's first years.
@@ -290,6 +290,7 @@ def session_record(
     session.full_clean()
     session.save()
     added, changed_ids, removed = _write_attendance(session, given, previous, acting_user)
+    summaries.changed(slices=[(session.group.centre_id, session.date)])  # the indicator summaries, in this transaction
     if was_held:
         _recompute_progress(changed_ids | removed | added, session.lesson)
     else:
@@ -335,6 +336,7 @@ def session_cancel(*, session: Session, reason: str, acting_user: User) -> Resul
     session.cancel_reason = reason.strip()
     session.full_clean()
     session.save()
+    summaries.changed(slices=[(session.group.centre_id, session.date)])
     audit.record(session, "lms.session.cancel", user=acting_user, data={"reason": session.cancel_reason})
     return Result(session, Done.CHANGED)
 

@@ -90,3 +90,42 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_key}: {self.value}"
+
+
+# ---- indicator summary tables (reports/summaries.py keeps them; see its docstring) ---------------------------
+
+
+class SessionSummary(models.Model):
+    """Sessions held by a centre's groups in one month, with the first and last day one was held: a slice of the
+    month wholly inside a period is read from here, one cut by the period's edge from the records."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    held = models.PositiveIntegerField()
+    first_day = models.DateField()
+    last_day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["centre", "month"], name="one_session_summary_per_slice")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.month:%Y-%m}: {self.held}"
+
+
+class AttendanceSummary(models.Model):
+    """Places and presences at sessions held by a centre's groups in one month, per kind of learner (sex, birth
+    year, and the recorded age band when the birth year is not known): additive, so any set of slices sums."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    sex = models.CharField(max_length=1)
+    birth_year = models.PositiveSmallIntegerField(null=True)
+    age_band = models.CharField(max_length=5)  # empty when the birth year is known (the band follows from it)
+    places = models.PositiveIntegerField()
+    present = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["centre", "month"], name="attendance_summary_slice")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.month:%Y-%m} {self.sex} {self.birth_year}: {self.present}/{self.places}"

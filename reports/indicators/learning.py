@@ -12,6 +12,7 @@ from django.db.models import (
     F,
     Q,
     QuerySet,
+    Sum,
 )
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from courses.selectors import learners_who_completed, quiz_pairs
 from learners.models import (
     CentreTransfer,
 )
+from reports import summaries
 from reports.indicators.base import (
     AGE_BANDS,
     HELD,
@@ -41,6 +43,7 @@ from reports.indicators.base import (
     sex_labels,
     tally,
 )
+from reports.models import AttendanceSummary, SessionSummary
 
 # ---- module completion ---------------------------------------------------------------------------
 
@@ -242,11 +245,26 @@ class SessionsHeld:
     )
 
     def figure(self, scope: Scope) -> Figure:
-        """The number of sessions, by month (no breakdown by sex: sessions are for groups)."""
-        sessions = held_sessions(scope)
-        months = monthly_totals(sessions, "date", Count("pk"))
-        total = sum(months.values())
+        """The number of sessions, by month (no breakdown by sex: sessions are for groups), from the summary
+        tables (reports/summaries.py) and, for a month the period cuts, from the records of those days."""
+        whole, edges = summaries.split(scope.start, scope.end, scope.centre_ids)
+        months: dict[datetime.date, int] = defaultdict(int)
+        if whole is not None:
+            rows = SessionSummary.objects.filter(whole).order_by().values_list("month").annotate(n=Sum("held"))
+            for month, n in rows:
+                months[month_start(month)] += n
+        for first, last, centre_ids in edges:
+            for month, n in monthly_totals(held_sessions(Scope(first, last, centre_ids)), "date", Count("pk")).items():
+                months[month] += n
+        return self._figure(scope, months)
+
+    def figure_from_records(self, scope: Scope) -> Figure:
+        """The same figure computed from the records alone (the reference the summaries are tested against)."""
+        return self._figure(scope, monthly_totals(held_sessions(scope), "date", Count("pk")))
+
+    def _figure(self, scope: Scope, months: dict) -> Figure:
         trend = monthly(scope, months)
+        total = sum(months.values())
         return Figure(self.key, str(self.label), str(self.definition), self.unit, str(self.section), total, trend=trend)
 
     def record_list(self, scope: Scope) -> RecordList:
@@ -272,15 +290,39 @@ class AttendanceRate:
     )
 
     def figure(self, scope: Scope) -> Figure:
-        """The rate overall, by sex, by age band and by month."""
+        """The rate overall, by sex, by age band and by month, from the summary tables (reports/summaries.py)
+        and, for a month the period cuts, from the records of those days."""
+        whole, edges = summaries.split(scope.start, scope.end, scope.centre_ids)
+        rows = []
+        if whole is not None:
+            rows += (
+                AttendanceSummary.objects.filter(whole)
+                .annotate(band=age_band_at(scope.end))
+                .order_by()
+                .values_list("sex", "band", "month")
+                .annotate(n=Sum("places"), here=Sum("present"))
+            )
+        for first, last, centre_ids in edges:
+            rows += self.counted(Scope(first, last, centre_ids), scope.end)
+        return self._figure(scope, rows)
+
+    def figure_from_records(self, scope: Scope) -> Figure:
+        """The same figure computed from the records alone (the reference the summaries are tested against)."""
+        return self._figure(scope, self.counted(scope, scope.end))
+
+    @staticmethod
+    def counted(scope: Scope, age_on: datetime.date) -> QuerySet:
+        """Places and presences at the sessions held in the scope, per sex, age band (on `age_on`) and month."""
         attendance = Attendance.objects.filter(session__in=held_sessions(scope))
-        present, total = defaultdict(int), defaultdict(int)
-        rows = (
-            attendance.annotate(band=age_band_at(scope.end, "learner__"), month=TruncMonth("session__date"))
+        return (
+            attendance.annotate(band=age_band_at(age_on, "learner__"), month=TruncMonth("session__date"))
             .order_by()
             .values_list("learner__sex", "band", "month")
             .annotate(n=Count("pk"), here=Count("pk", filter=Q(status=PRESENT)))
         )
+
+    def _figure(self, scope: Scope, rows: Iterable[tuple]) -> Figure:
+        present, total = defaultdict(int), defaultdict(int)
         for sex, band, month, n, here in rows:
             for key in (("all", ""), ("sex", sex), ("band", band), ("month", month_start(month))):
                 total[key] += n

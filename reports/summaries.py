@@ -1,0 +1,179 @@
+"""Indicator summary tables, in the manner of DHIS2's analytics tables: the heavy indicators read these instead
+of the two million attendance rows.
+
+What is kept (reports/models.py): per centre and month, the sessions held with their first and last day
+(SessionSummary), and the places and presences at them per kind of learner, that is sex, birth year and the
+recorded age band when the birth year is unknown (AttendanceSummary). Both are additive: a figure sums the
+slices of its centres and months, and the age band is still worked out at the end of each period from the birth
+year, as `base.age_band_at` does, so one row serves every period.
+
+How they stay exact: in the same transaction as the write. Every service that writes a record these tables
+summarise calls `lms.summaries.changed(...)` with the (centre, month) slices it touched (or the learners whose
+sex or birth year changed); the receiver below deletes those slices and recomputes them from the records (a
+centre-month is about a thousand sessions' attendance at the bench's size: a few milliseconds). A write and its
+summary commit or roll back together, so a figure is never stale, not even by a minute. Two writers of one
+slice take turns (a PostgreSQL advisory lock per slice; SQLite writes one at a time anyway), so neither adds
+its rows on top of the other's.
+
+`rebuild()` (manage.py rebuild_summaries) recomputes everything from the records, one centre per transaction,
+after a restore, a bulk import (the bench's builder, the demo loader) or a change of what is summarised.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
+from django.db.models.functions import TruncMonth
+from django.dispatch import receiver
+
+from courses.models import Attendance, Session
+from learners.models import Centre
+from lms.summaries import records_changed
+from reports.models import AttendanceSummary, SessionSummary
+
+HELD = Session.Status.HELD
+PRESENT = Attendance.Status.PRESENT
+SUMMARY_MODELS = (SessionSummary, AttendanceSummary)
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    """The first day of the month after this one."""
+    return (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _month(day) -> datetime.date:
+    return day.date().replace(day=1) if isinstance(day, datetime.datetime) else day.replace(day=1)
+
+
+def _lock(slices: Iterable[tuple[int, datetime.date]]) -> None:
+    """Take each slice's lock until the transaction ends, in one order so two writers never deadlock."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for centre_id, month in sorted(set(slices)):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [centre_id, month.year * 12 + month.month])
+
+
+def _recompute(centre_ids: list[int], start: datetime.date | None = None, end: datetime.date | None = None) -> int:
+    """Delete and recompute the summaries of these centres for the months from `start` up to `end` (excluded), or
+    for every month when no bounds are given. Returns the rows written."""
+    sessions = Session.objects.filter(status=HELD, group__centre_id__in=centre_ids)
+    attendance = Attendance.objects.filter(session__status=HELD, session__group__centre_id__in=centre_ids)
+    stale = {model: model.objects.filter(centre_id__in=centre_ids) for model in SUMMARY_MODELS}
+    if start is not None:
+        sessions = sessions.filter(date__gte=start, date__lt=end)
+        attendance = attendance.filter(session__date__gte=start, session__date__lt=end)
+        stale = {model: rows.filter(month__gte=start, month__lt=end) for model, rows in stale.items()}
+    for rows in stale.values():
+        rows._raw_delete(rows.db)  # derived rows, nothing points at them: no signals, no collection
+    held = (
+        sessions.annotate(month=TruncMonth("date"))
+        .order_by()
+        .values_list("group__centre_id", "month")
+        .annotate(n=Count("pk"), first=Min("date"), last=Max("date"))
+    )
+    session_rows = [
+        SessionSummary(centre_id=c, month=_month(m), held=n, first_day=first, last_day=last)
+        for c, m, n, first, last in held
+    ]
+    band = Case(When(learner__birth_year__isnull=True, then=F("learner__age_band")), default=Value(""))
+    places = (
+        attendance.annotate(month=TruncMonth("session__date"), band=band)
+        .order_by()
+        .values_list("session__group__centre_id", "month", "learner__sex", "learner__birth_year", "band")
+        .annotate(n=Count("pk"), here=Count("pk", filter=Q(status=PRESENT)))
+    )
+    attendance_rows = [
+        AttendanceSummary(
+            centre_id=c, month=_month(m), sex=sex, birth_year=year, age_band=band_, places=n, present=here
+        )
+        for c, m, sex, year, band_, n, here in places
+    ]
+    SessionSummary.objects.bulk_create(session_rows)
+    AttendanceSummary.objects.bulk_create(attendance_rows, batch_size=2000)
+    return len(session_rows) + len(attendance_rows)
+
+
+@transaction.atomic
+def refresh(slices: Iterable[tuple[int, datetime.date]]) -> None:
+    """Recompute these (centre id, first day of a month) slices from the records, inside the caller's
+    transaction."""
+    slices = {(centre_id, _month(month)) for centre_id, month in slices}
+    _lock(slices)
+    by_month: dict[datetime.date, list[int]] = {}
+    for centre_id, month in sorted(slices):
+        by_month.setdefault(month, []).append(centre_id)
+    for month, centre_ids in by_month.items():
+        _recompute(centre_ids, month, next_month(month))
+
+
+def slices_of_learners(learner_ids: Iterable[int]) -> set[tuple[int, datetime.date]]:
+    """The (centre, month) slices holding these learners' attendance at held sessions."""
+    rows = (
+        Attendance.objects.filter(learner_id__in=list(learner_ids), session__status=HELD)
+        .annotate(month=TruncMonth("session__date"))
+        .order_by()
+        .values_list("session__group__centre_id", "month")
+        .distinct()
+    )
+    return {(centre_id, _month(month)) for centre_id, month in rows}
+
+
+@receiver(records_changed)
+def _records_changed(sender, *, slices, learner_ids, **kwargs) -> None:
+    """Keep the summaries exact after a service's write (lms.summaries.changed), in its transaction."""
+    refresh(set(slices) | (slices_of_learners(learner_ids) if learner_ids else set()))
+
+
+def rebuild(*, log: Callable[[str], None] = lambda message: None) -> int:
+    """Recompute every summary from the records, one centre per transaction (the dashboard keeps answering from
+    the others meanwhile), saying how far it got after each; returns the rows written."""
+    centre_ids = list(Centre.objects.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():  # rows of centres that no longer exist (derived rows cascade, but be thorough)
+        for model in SUMMARY_MODELS:
+            model.objects.exclude(centre_id__in=centre_ids).delete()
+    written = 0
+    for done, centre_id in enumerate(centre_ids, start=1):
+        with transaction.atomic():
+            _lock(
+                (centre_id, _month(m))
+                for m in SessionSummary.objects.filter(centre_id=centre_id).values_list("month", flat=True)
+            )
+            written += _recompute([centre_id])
+        log(f"{done}/{len(centre_ids)} centres, {written} summary rows")
+    return written
+
+
+# ---- reading: which slices a period covers whole ----------------------------------------------------------------
+
+
+def split(start: datetime.date, end: datetime.date, centre_ids: Iterable[int]) -> tuple[Q | None, list[tuple]]:
+    """Split a period at some centres into what the summaries answer and what the records must: a filter on the
+    summary tables for the (centre, month) slices whose held sessions all fall in the period, and the edges, as
+    (first day, last day, centre ids), where a month cut by the period's first or last day had sessions on both
+    sides of it (read from the records, only those days and centres). Months wholly inside the period are always
+    whole; an edge month is whole when its sessions happen to lie inside (the usual "up to today")."""
+    centre_ids = list(centre_ids)
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = next_month(month)
+    inside = [m for m in months if m >= start and next_month(m) - datetime.timedelta(days=1) <= end]
+    whole = Q(month__in=inside, centre_id__in=centre_ids) if inside else None
+    edges = []
+    for month in (m for m in months if m not in inside):
+        kept, cut = [], []
+        rows = SessionSummary.objects.filter(month=month, centre_id__in=centre_ids)
+        for centre_id, first, last in rows.values_list("centre_id", "first_day", "last_day"):
+            if start <= first and last <= end:
+                kept.append(centre_id)
+            elif last >= start and first <= end:
+                cut.append(centre_id)
+        if kept:
+            one = Q(month=month, centre_id__in=kept)
+            whole = one if whole is None else whole | one
+        if cut:
+            last_day = next_month(month) - datetime.timedelta(days=1)
+            edges.append((max(start, month), min(end, last_day), tuple(sorted(cut))))
+    return whole, edges
