@@ -408,5 +408,6 @@ def quiz_results_record(*, session: Session, scores: Mapping[int, Mapping[str, i
                 current.score, current.max_score, current.recorded_by = value, maximum, acting_user
                 current.save(update_fields=["score", "max_score", "recorded_by", "recorded_at"])
     if changed:
+        summaries.changed(slices=[(session.group.centre_id, session.date)])
         audit.record(session, "lms.quiz.record", user=acting_user, data={"scores": changed, "out_of": maximum})
     return len(changed)

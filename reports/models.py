@@ -129,3 +129,23 @@ class AttendanceSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.centre_id} {self.month:%Y-%m} {self.sex} {self.birth_year}: {self.present}/{self.places}"
+
+
+class QuizSummary(models.Model):
+    """Pairs of pre- and post-tests (`courses.selectors.quiz_pairs`) taken at sessions held by a centre's groups in
+    one month, per lesson and kind of learner: how many pairs, and the sum of their gains in percentage points."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    lesson_id = models.IntegerField()  # a lesson page's id; no key, so a page's deletion never waits on this
+    sex = models.CharField(max_length=1)
+    birth_year = models.PositiveSmallIntegerField(null=True)
+    age_band = models.CharField(max_length=5)  # empty when the birth year is known
+    pairs = models.PositiveIntegerField()
+    gain = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["centre", "month"], name="quiz_summary_slice")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.month:%Y-%m} lesson {self.lesson_id}: {self.pairs} pairs"

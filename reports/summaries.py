@@ -27,14 +27,17 @@ from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.dispatch import receiver
 
-from courses.models import Attendance, Session
+from courses.models import Attendance, QuizResult, Session
+from courses.selectors import quiz_pairs
 from learners.models import Centre
 from lms.summaries import records_changed
-from reports.models import AttendanceSummary, SessionSummary
+from reports.models import AttendanceSummary, QuizSummary, SessionSummary
 
 HELD = Session.Status.HELD
 PRESENT = Attendance.Status.PRESENT
-SUMMARY_MODELS = (SessionSummary, AttendanceSummary)
+SUMMARY_MODELS = (SessionSummary, AttendanceSummary, QuizSummary)
+QUIZ_FIELDS = ["session__group__centre_id", "day", "lesson_id", "learner__sex", "learner__birth_year"]
+QUIZ_FIELDS.append("learner__age_band")
 
 
 def next_month(month: datetime.date) -> datetime.date:
@@ -90,9 +93,31 @@ def _recompute(centre_ids: list[int], start: datetime.date | None = None, end: d
         )
         for c, m, sex, year, band_, n, here in places
     ]
+    quiz_rows = _quiz_rows(centre_ids, start, end)
     SessionSummary.objects.bulk_create(session_rows)
     AttendanceSummary.objects.bulk_create(attendance_rows, batch_size=2000)
-    return len(session_rows) + len(attendance_rows)
+    QuizSummary.objects.bulk_create(quiz_rows, batch_size=2000)
+    return len(session_rows) + len(attendance_rows) + len(quiz_rows)
+
+
+def _quiz_rows(centre_ids: list[int], start: datetime.date | None, end: datetime.date | None) -> list[QuizSummary]:
+    """The quiz summary rows of these centres and months: the pairs (`quiz_pairs`, the one rule) summed per month,
+    lesson and kind of learner."""
+    results = QuizResult.objects.filter(session__group__centre_id__in=centre_ids)
+    if start is not None:
+        results = results.filter(session__date__gte=start, session__date__lt=end)
+    sums: dict[tuple, list] = {}
+    for centre_id, day, lesson_id, sex, year, band, pre, post in quiz_pairs(results).values_list(
+        *QUIZ_FIELDS, "pre", "post"
+    ):
+        key = (centre_id, _month(day), lesson_id, sex, year, "" if year is not None else band)
+        found = sums.setdefault(key, [0, 0.0])
+        found[0] += 1
+        found[1] += post - pre
+    return [
+        QuizSummary(centre_id=c, month=m, lesson_id=lesson, sex=sex, birth_year=year, age_band=band, pairs=n, gain=gain)
+        for (c, m, lesson, sex, year, band), (n, gain) in sums.items()
+    ]
 
 
 @transaction.atomic
@@ -109,7 +134,7 @@ def refresh(slices: Iterable[tuple[int, datetime.date]]) -> None:
 
 
 def slices_of_learners(learner_ids: Iterable[int]) -> set[tuple[int, datetime.date]]:
-    """The (centre, month) slices holding these learners' attendance at held sessions."""
+    """The (centre, month) slices holding these learners' attendance or quiz results at held sessions."""
     rows = (
         Attendance.objects.filter(learner_id__in=list(learner_ids), session__status=HELD)
         .annotate(month=TruncMonth("session__date"))
@@ -117,7 +142,14 @@ def slices_of_learners(learner_ids: Iterable[int]) -> set[tuple[int, datetime.da
         .values_list("session__group__centre_id", "month")
         .distinct()
     )
-    return {(centre_id, _month(month)) for centre_id, month in rows}
+    tested = (
+        QuizResult.objects.filter(learner_id__in=list(learner_ids), session__status=HELD)
+        .annotate(month=TruncMonth("session__date"))
+        .order_by()
+        .values_list("session__group__centre_id", "month")
+        .distinct()
+    )
+    return {(centre_id, _month(month)) for centre_id, month in [*rows, *tested]}
 
 
 @receiver(records_changed)

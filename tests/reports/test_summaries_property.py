@@ -1,5 +1,5 @@
 """Property test (Hypothesis): random sequences of writes through the services (attendance, corrections,
-cancellations, moves between groups and centres, changes of sex and birth year, services and their removal)
+quiz scores, cancellations, moves between groups and centres, changes of sex and birth year, services and their removal)
 never make an indicator computed from the summary tables differ from the same indicator computed from the
 records, for whole months, for periods that cut months, and for each centre alone; and the maintained tables
 equal a rebuild from scratch.
@@ -19,12 +19,12 @@ from hypothesis.extra.django import TestCase
 
 from courses.models import Session
 from courses.selectors import member_ids_on
-from courses.services import session_cancel, session_plan, session_record
+from courses.services import quiz_results_record, session_cancel, session_plan, session_record
 from learners import services
 from learners.models import Centre, Learner, ServiceRecord
 from reports import summaries
 from reports.indicators import Scope, indicators
-from reports.models import AttendanceSummary, SessionSummary
+from reports.models import AttendanceSummary, QuizSummary, SessionSummary
 from tests.factories import (
     add_members,
     assign,
@@ -39,7 +39,8 @@ from tests.factories import (
 # Days of the writes: spread over four months, so slices and the periods' edges both matter.
 DAYS = [days_ago(n) for n in (2, 9, 17, 26, 33, 41, 48, 56, 63, 71, 88, 104)]
 STATUSES = st.sampled_from(["present", "absent", "excused"])
-KINDS = ["record", "record", "correct", "cancel", "move_group", "move_centre", "update", "service", "unserve"]
+KINDS = ["record", "record", "correct", "quiz", "quiz", "cancel", "move_group", "move_centre", "update"]
+KINDS += ["service", "unserve"]
 WRITES = st.lists(
     st.tuples(st.sampled_from(KINDS), st.integers(0, 99), st.integers(0, 99), st.lists(STATUSES, min_size=8)),
     max_size=8,
@@ -56,7 +57,9 @@ def table_rows() -> tuple[list, list]:
     sessions = sorted(SessionSummary.objects.values_list("centre_id", "month", "held", "first_day", "last_day"))
     fields = ["centre_id", "month", "sex", "birth_year", "age_band", "places", "present"]
     attendance = sorted(AttendanceSummary.objects.values_list(*fields), key=repr)
-    return sessions, attendance
+    fields = ["centre_id", "month", "lesson_id", "sex", "birth_year", "age_band", "pairs", "gain"]
+    quizzes = sorted(QuizSummary.objects.values_list(*fields), key=repr)
+    return sessions, attendance, quizzes
 
 
 class SummariesEqualRecords(TestCase):
@@ -96,6 +99,15 @@ class SummariesEqualRecords(TestCase):
             held = list(Session.objects.filter(status=Session.Status.HELD).order_by("pk"))
             if held:
                 self.record(held[a % len(held)], statuses)
+        elif kind == "quiz":
+            sessions = list(Session.objects.exclude(status=Session.Status.CANCELLED).order_by("pk"))
+            if sessions:
+                session = sessions[a % len(sessions)]
+                members = sorted(member_ids_on(session.group, session.date))
+                scores = {pk: {"pre": (b >> i) % 2, "post": (a >> i) % 2} for i, pk in enumerate(members)}
+                if b % 3 == 0 and members:
+                    scores[members[0]] = {"post": None}  # a score removed
+                quiz_results_record(session=session, scores=scores, acting_user=fac)
         elif kind == "cancel":
             session = session_plan(group=self.groups[a % 4], lesson=self.lessons[0], date=day, acting_user=fac)
             session_cancel(session=session, reason="Rain", acting_user=fac)
