@@ -290,11 +290,12 @@ def session_record(
     session.full_clean()
     session.save()
     added, changed_ids, removed = _write_attendance(session, given, previous, acting_user)
-    summaries.changed(slices=[(session.group.centre_id, session.date)])  # the indicator summaries, in this transaction
     if was_held:
         _recompute_progress(changed_ids | removed | added, session.lesson)
     else:
         _first_progress(session, given)
+    # The indicator summaries, in this transaction: the session's slice, and module completions of its learners.
+    summaries.changed(slices=[(session.group.centre_id, session.date)], progress_of=set(given) | removed)
     attendance_changes = {
         str(lid): [previous.get(lid), given.get(lid)]
         for lid in set(given) | set(previous)

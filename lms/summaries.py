@@ -12,18 +12,25 @@ from collections.abc import Iterable
 
 from django.dispatch import Signal
 
-# Sent with `slices` (a set of (centre id, first day of a month)) and `learner_ids` (a set of learner ids whose
-# own details, such as sex or birth year, changed).
+# Sent with `slices` (a set of (centre id, first day of a month)), `learner_ids` (learners whose own details, such
+# as sex or birth year, changed) and `progress_of` (learners whose lessons completed, or centre, changed).
 records_changed = Signal()
 
 
-def changed(*, slices: Iterable[tuple[int, datetime.date]] = (), learner_ids: Iterable[int] = ()) -> None:
-    """Tell the summaries that records of these (centre id, day) slices, or these learners' details, changed.
+def changed(
+    *,
+    slices: Iterable[tuple[int, datetime.date]] = (),
+    learner_ids: Iterable[int] = (),
+    progress_of: Iterable[int] = (),
+) -> None:
+    """Tell the summaries that records of these (centre id, day) slices changed, or these learners' details, or
+    these learners' lessons completed or the centre they belong to.
 
     Call it inside the service's transaction, after the write. A receiver's error propagates (`send`, not
     `send_robust`), so the write rolls back rather than leave a summary wrong.
     """
     months = {(centre_id, day.replace(day=1)) for centre_id, day in slices}
     learners = set(learner_ids)
-    if months or learners:
-        records_changed.send(sender=None, slices=months, learner_ids=learners)
+    progress = set(progress_of)
+    if months or learners or progress:
+        records_changed.send(sender=None, slices=months, learner_ids=learners, progress_of=progress)

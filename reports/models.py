@@ -149,3 +149,37 @@ class QuizSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.centre_id} {self.month:%Y-%m} lesson {self.lesson_id}: {self.pairs} pairs"
+
+
+class CompletionSummary(models.Model):
+    """A child who completed every lesson of a module (as `SummarisedModule` lists them): the day of the last one,
+    the centre they were at on that day, and their sex and birth year. One row per child and module, so counting
+    rows counts children."""
+
+    module_id = models.IntegerField()  # a module page's id; no key, so a page's deletion never waits on this
+    learner_id = models.IntegerField()
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sex = models.CharField(max_length=1)
+    birth_year = models.PositiveSmallIntegerField(null=True)
+    age_band = models.CharField(max_length=5)  # empty when the birth year is known
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["module_id", "day"], name="completion_summary_day"),
+            models.Index(fields=["learner_id"], name="completion_summary_learner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"module {self.module_id}: learner {self.learner_id} on {self.day}"
+
+
+class SummarisedModule(models.Model):
+    """The lessons a module had when its completions were summarised: a module whose lessons have changed since
+    is counted from the records until `manage.py rebuild_summaries` runs."""
+
+    module_id = models.IntegerField(unique=True)
+    lesson_ids = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"module {self.module_id}: {len(self.lesson_ids)} lessons"

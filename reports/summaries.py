@@ -20,6 +20,7 @@ after a restore, a bulk import (the bench's builder, the demo loader) or a chang
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
@@ -27,11 +28,11 @@ from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.dispatch import receiver
 
-from courses.models import Attendance, QuizResult, Session
-from courses.selectors import quiz_pairs
-from learners.models import Centre
+from courses.models import Attendance, QuizResult, Session, curriculum_modules
+from courses.selectors import lessons_completed, lessons_of_modules, quiz_pairs
+from learners.models import Centre, CentreTransfer, Learner
 from lms.summaries import records_changed
-from reports.models import AttendanceSummary, QuizSummary, SessionSummary
+from reports.models import AttendanceSummary, CompletionSummary, QuizSummary, SessionSummary, SummarisedModule
 
 HELD = Session.Status.HELD
 PRESENT = Attendance.Status.PRESENT
@@ -47,6 +48,23 @@ def next_month(month: datetime.date) -> datetime.date:
 
 def _month(day) -> datetime.date:
     return day.date().replace(day=1) if isinstance(day, datetime.datetime) else day.replace(day=1)
+
+
+def centre_on(current_centre_id: int, day: datetime.date, moves: list[CentreTransfer]) -> int:
+    """The centre a learner belonged to on a day, from their moves between centres (oldest first)."""
+    centre_id = moves[0].from_centre_id if moves else current_centre_id
+    for move in moves:
+        if move.moved_on <= day:
+            centre_id = move.to_centre_id
+    return centre_id
+
+
+def moves_of(learner_ids: Iterable[int]) -> dict[int, list[CentreTransfer]]:
+    """Each learner's moves between centres, oldest first (one query)."""
+    moves: dict[int, list[CentreTransfer]] = defaultdict(list)
+    for move in CentreTransfer.objects.filter(learner_id__in=list(learner_ids)).order_by("moved_on", "pk"):
+        moves[move.learner_id].append(move)
+    return moves
 
 
 def _lock(slices: Iterable[tuple[int, datetime.date]]) -> None:
@@ -152,10 +170,79 @@ def slices_of_learners(learner_ids: Iterable[int]) -> set[tuple[int, datetime.da
     return {(centre_id, _month(month)) for centre_id, month in [*rows, *tested]}
 
 
+# ---- module completion: one row per child and module, kept per learner ----------------------------------------
+
+
+def curriculum_lessons() -> list[tuple]:
+    """Every module of the live curriculum in dashboard order, with the ids of its lessons (in its source language:
+    a module taught in Urdu and in English is one module)."""
+    modules = list(curriculum_modules().select_related("topic").order_by("topic__sort_order", "path"))
+    lessons = lessons_of_modules(modules)
+    return [(module, [lesson.pk for lesson in lessons[module.pk]]) for module in modules]
+
+
+def _lock_learners(learner_ids: Iterable[int]) -> None:
+    """Take each learner's completion lock until the transaction ends (its own key space: -1)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for learner_id in sorted(set(learner_ids)):
+            cursor.execute("SELECT pg_advisory_xact_lock(-1, %s)", [learner_id])
+
+
+def refresh_completions(learner_ids: Iterable[int]) -> int:
+    """Delete and recompute these learners' module completions (the rule of `courses.selectors.
+    learners_who_completed`, for the lessons `SummarisedModule` lists); returns the rows written."""
+    learner_ids = list(learner_ids)
+    CompletionSummary.objects.filter(learner_id__in=learner_ids)._raw_delete(CompletionSummary.objects.db)
+    modules = dict(SummarisedModule.objects.values_list("module_id", "lesson_ids"))
+    modules_of: dict[int, list[int]] = defaultdict(list)
+    for module_id, lesson_ids in modules.items():
+        for lesson_id in lesson_ids:
+            modules_of[lesson_id].append(module_id)
+    done: dict[tuple[int, int], list] = defaultdict(list)
+    progress = lessons_completed(learner_ids=learner_ids, lesson_ids=list(modules_of)).values_list(
+        "learner_id", "lesson_id", "completed_on"
+    )
+    for learner_id, lesson_id, day in progress.iterator(chunk_size=5000):
+        for module_id in modules_of[lesson_id]:
+            done[(learner_id, module_id)].append(day)
+    complete = {key: max(days) for key, days in done.items() if len(days) == len(modules[key[1]])}
+    who = {
+        row[0]: row[1:]
+        for row in Learner.objects.filter(pk__in={k[0] for k in complete}).values_list(
+            "pk", "centre_id", "sex", "birth_year", "age_band"
+        )
+    }
+    moves = moves_of(who)
+    rows = []
+    for (learner_id, module_id), day in complete.items():
+        centre_id, sex, year, band = who[learner_id]
+        centre_id = centre_on(centre_id, day, moves.get(learner_id, []))
+        band = "" if year is not None else band
+        rows.append(
+            CompletionSummary(
+                module_id=module_id,
+                learner_id=learner_id,
+                centre_id=centre_id,
+                day=day,
+                sex=sex,
+                birth_year=year,
+                age_band=band,
+            )
+        )
+    CompletionSummary.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
 @receiver(records_changed)
-def _records_changed(sender, *, slices, learner_ids, **kwargs) -> None:
+def _records_changed(sender, *, slices, learner_ids, progress_of, **kwargs) -> None:
     """Keep the summaries exact after a service's write (lms.summaries.changed), in its transaction."""
     refresh(set(slices) | (slices_of_learners(learner_ids) if learner_ids else set()))
+    completers = set(learner_ids) | set(progress_of)
+    if completers:
+        _lock_learners(completers)
+        refresh_completions(completers)
 
 
 def rebuild(*, log: Callable[[str], None] = lambda message: None) -> int:
@@ -174,6 +261,25 @@ def rebuild(*, log: Callable[[str], None] = lambda message: None) -> int:
             )
             written += _recompute([centre_id])
         log(f"{done}/{len(centre_ids)} centres, {written} summary rows")
+    written += rebuild_completions(log=log)
+    return written
+
+
+def rebuild_completions(*, log: Callable[[str], None] = lambda message: None, batch: int = 5000) -> int:
+    """Record the live curriculum's modules and lessons, and recompute every module completion, in one transaction
+    (readers see the old rows until it commits); returns the rows written."""
+    learner_ids = list(Learner.objects.order_by("pk").values_list("pk", flat=True))
+    written = 0
+    with transaction.atomic():
+        SummarisedModule.objects.all().delete()
+        SummarisedModule.objects.bulk_create(
+            SummarisedModule(module_id=module.pk, lesson_ids=sorted(lesson_ids))
+            for module, lesson_ids in curriculum_lessons()
+        )
+        CompletionSummary.objects.all()._raw_delete(CompletionSummary.objects.db)
+        for first in range(0, len(learner_ids), batch):
+            written += refresh_completions(learner_ids[first : first + batch])
+            log(f"{min(first + batch, len(learner_ids))}/{len(learner_ids)} learners' module completions")
     return written
 
 

@@ -10,9 +10,8 @@ from django.db.models import Max
 from django.utils import translation
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from courses import selectors as course_selectors
-from courses.models import curriculum_modules
 from lms import audit
+from reports import summaries
 from reports.indicators.base import Figure, RecordList, Scope, Tally
 from reports.indicators.community import (
     CHILD_ASSOCIATIONS,
@@ -38,9 +37,7 @@ __all__ = ["Figure", "RecordList", "Scope", "Tally", "dashboard", "get", "indica
 def indicators() -> list:
     """Every indicator in dashboard order (module indicators follow the live curriculum, in its source
     language: a module taught in Urdu and in English is one module)."""
-    modules = list(curriculum_modules().select_related("topic").order_by("topic__sort_order", "path"))
-    lessons = course_selectors.lessons_of_modules(modules)
-    per_module = [(module, [lesson.pk for lesson in lessons[module.pk]]) for module in modules]
+    per_module = summaries.curriculum_lessons()
     return [
         Registered(),
         SERVICES,

@@ -43,7 +43,8 @@ from reports.indicators.base import (
     sex_labels,
     tally,
 )
-from reports.models import AttendanceSummary, QuizSummary, SessionSummary
+from reports.models import AttendanceSummary, CompletionSummary, QuizSummary, SessionSummary, SummarisedModule
+from reports.summaries import centre_on, moves_of
 
 # ---- module completion ---------------------------------------------------------------------------
 
@@ -57,23 +58,6 @@ class Completion(NamedTuple):
     band: str
     day: datetime.date
     centre_id: int
-
-
-def centre_on(current_centre_id: int, day: datetime.date, moves: list[CentreTransfer]) -> int:
-    """The centre a learner belonged to on a day, from their moves between centres (oldest first)."""
-    centre_id = moves[0].from_centre_id if moves else current_centre_id
-    for move in moves:
-        if move.moved_on <= day:
-            centre_id = move.to_centre_id
-    return centre_id
-
-
-def moves_of(learner_ids: Iterable[int]) -> dict[int, list[CentreTransfer]]:
-    """Each learner's moves between centres, oldest first (one query)."""
-    moves: dict[int, list[CentreTransfer]] = defaultdict(list)
-    for move in CentreTransfer.objects.filter(learner_id__in=list(learner_ids)).order_by("moved_on", "pk"):
-        moves[move.learner_id].append(move)
-    return moves
 
 
 @dataclass
@@ -156,8 +140,26 @@ class ModuleCompletion(ModuleIndicator):
         return result
 
     def figure(self, scope: Scope) -> Figure:
-        """Children who completed the module, by sex, age band and month of completion. The database counts
-        those who never moved; the few who moved are placed in Python, by where they were on the day."""
+        """Children who completed the module, by sex, age band and month of completion, from the summary table
+        (reports/summaries.py: one row per child and module); from the records while the module's lessons differ
+        from those summarised (until `manage.py rebuild_summaries` runs)."""
+        summarised = SummarisedModule.objects.filter(module_id=self.module.pk).values_list("lesson_ids", flat=True)
+        if list(summarised) != [sorted(self.lesson_ids)] or not self.lesson_ids:
+            return self.figure_from_records(scope)
+        rows = CompletionSummary.objects.filter(
+            module_id=self.module.pk, centre_id__in=scope.centre_ids, day__gte=scope.start, day__lte=scope.end
+        ).annotate(band=age_band_at(scope.end))
+        found = breakdowns(rows, scope, lambda condition: Count("pk", filter=condition), "day")
+        by_sex, by_band, by_month = defaultdict(int), defaultdict(int), defaultdict(int)
+        for (kind, key), value in found.items():
+            target = {"sex": by_sex, "band": by_band, "month": by_month}.get(kind)
+            if target is not None:
+                target[key] += value
+        return self._figure(scope, found[("all", "")], by_sex, by_band, by_month)
+
+    def figure_from_records(self, scope: Scope) -> Figure:
+        """The same figure from the records alone (the reference the summaries are tested against): the database
+        counts those who never moved; the few who moved are placed in Python, by where they were on the day."""
         by_sex: dict[str, int] = defaultdict(int)
         by_band: dict[str, int] = defaultdict(int)
         by_month: dict[datetime.date, int] = defaultdict(int)
@@ -182,6 +184,9 @@ class ModuleCompletion(ModuleIndicator):
                     by_sex[completion.sex] += 1
                     by_band[completion.band] += 1
                     by_month[completion.day.replace(day=1)] += 1
+        return self._figure(scope, total, by_sex, by_band, by_month)
+
+    def _figure(self, scope: Scope, total: int, by_sex: dict, by_band: dict, by_month: dict) -> Figure:
         return Figure(
             self.key,
             self.label,
