@@ -92,6 +92,6 @@ def backup_restore(path: Path, *, passphrase: str | None = None, using: str = "d
             raise BackupError(f"The rows loaded differ from the manifest's ({error}): nothing was loaded.") from None
         files_in_place(staging)
     call_command("update_index", verbosity=0)
-    # The indicator summaries were restored with the records; recomputing them makes them right whatever they held.
+    # The indicator summaries are derived from the records, so they are not in the archive: compute them.
     call_command("rebuild_summaries", verbosity=0)
     return manifest
