@@ -83,8 +83,8 @@ def dashboard(scope: Scope, *, with_situation: bool = False) -> list[Figure]:
     (`lms.access.sees_situation_breakdown`: programme managers and administrators), otherwise every figure's
     `by_situation` is empty.
 
-    Computing them reads every row of the period (two million attendance rows at the bench's size), so
-    the figures are kept in the "reports" cache under the scope, the language and `records_version()`:
+    The heaviest figures read the summary tables (reports/summaries.py), kept exact by the services; the
+    figures are still kept in the "reports" cache under the scope, the language and `records_version()`:
     any change to the records gives a new version and so new figures, while the dashboard, its exports
     and the donor summary of one state of the records agree and cost one computation.
     """
