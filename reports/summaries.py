@@ -37,6 +37,8 @@ too, so that module completion is summarised from the start.
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Max, Min, Q, Value, When
@@ -330,3 +332,30 @@ def split(start: datetime.date, end: datetime.date, centre_ids: Iterable[int]) -
             last_day = next_month(month) - datetime.timedelta(days=1)
             edges.append((max(start, month), min(end, last_day), tuple(sorted(cut))))
     return whole, edges
+
+
+# ---- reading: one query for many figures ------------------------------------------------------------------------
+
+_shared: ContextVar[dict | None] = ContextVar("summary_reads", default=None)
+
+
+@contextmanager
+def shared_reads():
+    """Within this block, figures that read the same summary rows for one scope share one query: the dashboard
+    computes every module's completion and quiz gain from two queries instead of one per module."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def read(key: tuple, compute: Callable[[bool], object]) -> object:
+    """`compute(False)`: the rows one figure needs; or inside `shared_reads()`, `compute(True)`: the rows every
+    figure of that kind needs, computed once for this key."""
+    shared = _shared.get()
+    if shared is None:
+        return compute(False)
+    if key not in shared:
+        shared[key] = compute(True)
+    return shared[key]

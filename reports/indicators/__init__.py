@@ -93,7 +93,8 @@ def dashboard(scope: Scope, *, with_situation: bool = False) -> list[Figure]:
     cache = caches["reports"]
     figures = cache.get(key)
     if figures is None:
-        figures = [indicator.figure(scope) for indicator in indicators()]
+        with summaries.shared_reads():
+            figures = [indicator.figure(scope) for indicator in indicators()]
         cache.set(key, figures)
     # The cache holds the whole figures, one computation for every viewer; what leaves this function for anyone
     # else is a copy without the breakdown by situation, so a facilitator is never served a manager's.

@@ -60,6 +60,42 @@ class Completion(NamedTuple):
     centre_id: int
 
 
+def completion_counts(scope: Scope, module_ids: list[int] | None) -> dict[int, dict[tuple, int]]:
+    """Children who completed each module (these, or every summarised one) in the scope, from the summary table:
+    by module, counts keyed ("all", ""), ("sex", "m"), ("band", "10-14") and ("month", its first day)."""
+    rows = CompletionSummary.objects.filter(centre_id__in=scope.centre_ids, day__gte=scope.start, day__lte=scope.end)
+    if module_ids is not None:
+        rows = rows.filter(module_id__in=module_ids)
+    rows = (
+        rows.annotate(band=age_band_at(scope.end), month=TruncMonth("day"))
+        .order_by()
+        .values_list("module_id", "sex", "band", "month")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int, dict[tuple, int]] = defaultdict(lambda: defaultdict(int))
+    for module_id, sex, band, month, n in rows:
+        for key in (("all", ""), ("sex", sex), ("band", band), ("month", month_start(month))):
+            counts[module_id][key] += n
+    return counts
+
+
+def quiz_sums(scope: Scope, whole: Q, lesson_ids: list[int] | None) -> dict[int, list[tuple]]:
+    """Pairs of tests and the sum of their gains per lesson (these lessons, or every one) in the summarised slices
+    `whole`: by lesson, rows of (sex, age band at the end of the period, month, pairs, sum of gains)."""
+    rows = QuizSummary.objects.filter(whole)
+    if lesson_ids is not None:
+        rows = rows.filter(lesson_id__in=lesson_ids)
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for lesson_id, *row in (
+        rows.annotate(band=age_band_at(scope.end))
+        .order_by()
+        .values_list("lesson_id", "sex", "band", "month")
+        .annotate(n=Sum("pairs"), gain=Sum("gain"))
+    ):
+        found[lesson_id].append(row)
+    return found
+
+
 @dataclass
 class ModuleIndicator:
     """An indicator about one module: its key, label and definition name the module and its lessons."""
@@ -143,19 +179,20 @@ class ModuleCompletion(ModuleIndicator):
         """Children who completed the module, by sex, age band and month of completion, from the summary table
         (reports/summaries.py: one row per child and module); from the records while the module's lessons differ
         from those summarised (until `manage.py rebuild_summaries` runs)."""
-        summarised = SummarisedModule.objects.filter(module_id=self.module.pk).values_list("lesson_ids", flat=True)
-        if list(summarised) != [sorted(self.lesson_ids)] or not self.lesson_ids:
+        summarised = summaries.read(
+            ("modules",), lambda _every: dict(SummarisedModule.objects.values_list("module_id", "lesson_ids"))
+        )
+        if summarised.get(self.module.pk) != sorted(self.lesson_ids) or not self.lesson_ids:
             return self.figure_from_records(scope)
-        rows = CompletionSummary.objects.filter(
-            module_id=self.module.pk, centre_id__in=scope.centre_ids, day__gte=scope.start, day__lte=scope.end
-        ).annotate(band=age_band_at(scope.end))
-        found = breakdowns(rows, scope, lambda condition: Count("pk", filter=condition), "day")
+        counts = summaries.read(
+            ("completions", scope), lambda every: completion_counts(scope, None if every else [self.module.pk])
+        ).get(self.module.pk, {})
         by_sex, by_band, by_month = defaultdict(int), defaultdict(int), defaultdict(int)
-        for (kind, key), value in found.items():
+        for (kind, key), value in counts.items():
             target = {"sex": by_sex, "band": by_band, "month": by_month}.get(kind)
             if target is not None:
                 target[key] += value
-        return self._figure(scope, found[("all", "")], by_sex, by_band, by_month)
+        return self._figure(scope, counts.get(("all", ""), 0), by_sex, by_band, by_month)
 
     def figure_from_records(self, scope: Scope) -> Figure:
         """The same figure from the records alone (the reference the summaries are tested against): the database
@@ -382,17 +419,16 @@ class QuizGain(ModuleIndicator):
                 pairs[key] += n
                 gains[key] += gain
 
-        whole, edges = summaries.split(scope.start, scope.end, scope.centre_ids)
+        whole, edges = summaries.read(
+            ("split", scope), lambda _every: summaries.split(scope.start, scope.end, scope.centre_ids)
+        )
         if whole is not None and self.lesson_ids:
-            rows = (
-                QuizSummary.objects.filter(whole, lesson_id__in=self.lesson_ids)
-                .annotate(band=age_band_at(scope.end))
-                .order_by()
-                .values_list("sex", "band", "month")
-                .annotate(n=Sum("pairs"), gain=Sum("gain"))
+            sums = summaries.read(
+                ("quiz", scope), lambda every: quiz_sums(scope, whole, None if every else self.lesson_ids)
             )
-            for row in rows:
-                add(*row)
+            for lesson_id in self.lesson_ids:
+                for row in sums.get(lesson_id, ()):
+                    add(*row)
         for first, last, centre_ids in edges:
             edge = self.pairs(Scope(first, last, centre_ids)).values_list(
                 "learner__sex", "learner__birth_year", "learner__age_band", "day", "pre", "post"
