@@ -104,7 +104,7 @@ def _recompute(centre_ids: list[int], start: datetime.date | None = None, end: d
         attendance = attendance.filter(session__date__gte=start, session__date__lt=end)
         stale = {model: rows.filter(month__gte=start, month__lt=end) for model, rows in stale.items()}
     for rows in stale.values():
-        rows._raw_delete(rows.db)  # derived rows, nothing points at them: no signals, no collection
+        rows.delete()  # nothing points at these rows and no signal listens: one DELETE, no collection
     held = (
         sessions.annotate(month=TruncMonth("date"))
         .order_by()
@@ -211,7 +211,7 @@ def refresh_completions(learner_ids: Iterable[int]) -> int:
     """Delete and recompute these learners' module completions (the rule of `courses.selectors.
     learners_who_completed`, for the lessons `SummarisedModule` lists); returns the rows written."""
     learner_ids = list(learner_ids)
-    CompletionSummary.objects.filter(learner_id__in=learner_ids)._raw_delete(CompletionSummary.objects.db)
+    CompletionSummary.objects.filter(learner_id__in=learner_ids).delete()
     modules = dict(SummarisedModule.objects.values_list("module_id", "lesson_ids"))
     modules_of: dict[int, list[int]] = defaultdict(list)
     for module_id, lesson_ids in modules.items():
@@ -293,7 +293,7 @@ def rebuild_completions(*, log: Callable[[str], None] = lambda message: None, ba
             SummarisedModule(module_id=module.pk, lesson_ids=sorted(lesson_ids))
             for module, lesson_ids in curriculum_lessons()
         )
-        CompletionSummary.objects.all()._raw_delete(CompletionSummary.objects.db)
+        CompletionSummary.objects.all().delete()
         for first in range(0, len(learner_ids), batch):
             written += refresh_completions(learner_ids[first : first + batch])
             log(f"{min(first + batch, len(learner_ids))}/{len(learner_ids)} learners' module completions")
