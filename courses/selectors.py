@@ -408,15 +408,19 @@ def learners_missing_recent_sessions(groups, count: int = 3) -> list[tuple[Learn
         Session.objects.filter(group__in=groups, status=HELD)
         .annotate(rank=Window(RowNumber(), partition_by=[F("group_id")], order_by=[F("date").desc(), F("id").desc()]))
         .filter(rank__lte=count)
-        .values_list("id", flat=True)
+        .values_list("id", "group_id")
     )
-    rows = (
-        Attendance.objects.filter(session_id__in=list(ranked))
-        .values("learner_id", "session__group_id")
-        .annotate(sessions=Count("id"), missed=Count("id", filter=~Q(status=PRESENT)))
-        .filter(sessions=count, missed=count)
-    )
-    pairs = {(row["learner_id"], row["session__group_id"]) for row in rows}
+    group_of = dict(ranked)
+    # Counted here rather than grouped in SQL: joining the sessions for their group made PostgreSQL read the
+    # whole session table, while these are a few rows per group.
+    sessions: dict[tuple[int, int], int] = defaultdict(int)
+    missed: dict[tuple[int, int], int] = defaultdict(int)
+    attendance = Attendance.objects.filter(session_id__in=list(group_of))
+    for learner_id, session_id, status in attendance.values_list("learner_id", "session_id", "status"):
+        pair = (learner_id, group_of[session_id])
+        sessions[pair] += 1
+        missed[pair] += status != PRESENT
+    pairs = {pair for pair, n in sessions.items() if n == count and missed[pair] == count}
     if not pairs:
         return []
     open_memberships = (
@@ -468,6 +472,12 @@ class LearnerRecord:
     modules: list[ModuleLearning] = field(default_factory=list)
 
 
+def lesson_content(prefix: str = "") -> list[str]:
+    """A lesson page's content fields (the body, objectives, materials) through a relation `prefix`, to defer
+    where a list of records only shows the lesson's title: the body is the widest column a record joins."""
+    return [f"{prefix}{name}" for name in ("body", "objectives", "materials")]
+
+
 def learner_record(learner: Learner) -> LearnerRecord:
     """A learner's groups, attendance, lessons completed per module, quiz results, services received,
     vocational training, job placements, school enrolments and moves between centres (one query each)."""
@@ -475,16 +485,23 @@ def learner_record(learner: Learner) -> LearnerRecord:
     attendance = list(
         Attendance.objects.filter(learner=learner, session__status=HELD)
         .select_related("session", "session__group", "session__lesson")
+        .defer(*lesson_content("session__lesson__"))
         .order_by("-session__date")
     )
     present = [a for a in attendance if a.status == PRESENT]
-    progress = list(lessons_completed(learner_ids=[learner.pk]).select_related("lesson").order_by("lesson__path"))
+    progress = list(
+        lessons_completed(learner_ids=[learner.pk])
+        .select_related("lesson")
+        .defer(*lesson_content("lesson__"))
+        .order_by("lesson__path")
+    )
     by_module: dict[str, list[LessonProgress]] = defaultdict(list)
     for item in progress:
         by_module[item.lesson.module_path].append(item)
     results = list(
         QuizResult.objects.filter(learner=learner)
         .select_related("lesson", "session")
+        .defer(*lesson_content("lesson__"))
         .order_by("-session__date", "kind")
     )
     module_paths = set(by_module) | {result.lesson.module_path for result in results}

@@ -1,7 +1,8 @@
 """Settings shared by every environment, read from the environment where they differ.
 
-`DATABASE_URL` (default: a SQLite file in the project), `DJANGO_SECRET_KEY` and
-`DJANGO_ALLOWED_HOSTS` configure a deployment; nothing here calls an outside host.
+`DATABASE_URL` (default: a SQLite file in the project), `REDIS_URL` (a cache shared by several servers;
+default: each process's memory), `DJANGO_SECRET_KEY` and `DJANGO_ALLOWED_HOSTS` configure a deployment;
+nothing here calls an outside host.
 """
 
 import os
@@ -26,10 +27,14 @@ DATABASES = {
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if IS_POSTGRES:
+    # PostgreSQL's default random_page_cost (4) is meant for spinning disks: with it, a page that reads one
+    # learner's or one group's attendance joins the sessions by reading the whole session table (60 ms at the
+    # bench's size) instead of looking each one up (a few ms). 1.1 is the usual value for SSD storage.
+    page_cost = os.environ.get("LMS_PG_RANDOM_PAGE_COST", "1.1")
     # The indicators' queries are short and run often; PostgreSQL's JIT compiler, which starts above a cost
     # threshold, spent longer compiling them than running them (280 ms of a 670 ms query at the bench's size).
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    options = f"-c random_page_cost={float(page_cost)} -c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = options
 
 INSTALLED_APPS = [
     "home",
@@ -163,6 +168,9 @@ LMS_PASSWORD_RESET_PER_EMAIL = 3
 # Sessions on shared phones: a sign-in ends when the browser closes, after LMS_SESSION_IDLE_MINUTES without
 # a request (lms.sessions.IdleSignOutMiddleware), and at the latest SESSION_COOKIE_AGE after the last one.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# In the database, which every server shares: a sign-in made through one server holds on the others, and emptying
+# the cache signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LMS_SESSION_IDLE_MINUTES = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "30"))
 
 # The site's default language (for visitors whose browser asks for none of LANGUAGES).
@@ -189,18 +197,45 @@ LMS_PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_D
 # The largest image accepted, in pixels (width x height), for project photos and Wagtail's image library
 # alike: checked from the file's header, before the image is decoded.
 LMS_MAX_IMAGE_PIXELS = 40_000_000
-# The indicator dashboard's figures are kept per period, centres, language and state of the records
-# (reports.indicators.cached_dashboard): every write is audited, so a new audit entry means new figures.
-# Each process keeps its own copy; the timeout only bounds changes made outside the site's own forms.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "reports": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "reports",
-        "TIMEOUT": 15 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 200},
-    },
-}
+# Caches. "default" holds the request counters of lms.throttling and Wagtail's own small caches (its sites'
+# root paths, image renditions); "reports" holds the indicator dashboard's figures, kept per period, centres,
+# language and state of the records (reports.indicators.dashboard): every write is audited, so a new audit
+# entry means new figures, and the timeout only bounds changes made outside the site's own forms.
+# With REDIS_URL (redis://host:6379/0) both live in that Redis, shared by every worker of every server, each
+# under its own key prefix; without it each process keeps its own copy in memory (one server, one worker
+# counts on its own). Sessions, sign-in lockouts (django-axes) and two-factor devices are in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+LMS_CACHE_PREFIX = os.environ.get("LMS_CACHE_PREFIX", "lms").strip() or "lms"
+
+
+def caches_for(redis_url: str, prefix: str = "lms") -> dict:
+    """The CACHES setting: every alias in the Redis at `redis_url` (under `prefix:alias`) when one is given,
+    otherwise in each process's memory."""
+    aliases = {"default": {}, "reports": {"TIMEOUT": 15 * 60, "MAX_ENTRIES": 200}}
+    caches = {}
+    for alias, options in aliases.items():
+        timeout = options.get("TIMEOUT", 300)
+        if redis_url:
+            caches[alias] = {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": f"{prefix}:{alias}",
+                "TIMEOUT": timeout,
+                # A Redis that does not answer fails the request within seconds instead of holding the worker.
+                "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+            }
+        else:
+            max_entries = {"MAX_ENTRIES": options["MAX_ENTRIES"]} if "MAX_ENTRIES" in options else {}
+            caches[alias] = {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": alias,
+                "TIMEOUT": timeout,
+                "OPTIONS": max_entries,
+            }
+    return caches
+
+
+CACHES = caches_for(REDIS_URL, LMS_CACHE_PREFIX)
 
 # Retention: `manage.py anonymise_leavers` removes the identifying details of learners who left more than
 # this many years ago (their code and dated records stay, so past figures do not change).

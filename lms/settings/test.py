@@ -1,8 +1,10 @@
 """Test settings: fast password hashing, in-memory-friendly storage, no throttling surprises."""
 
+import os
 import tempfile
 
 from .base import *  # noqa: F403
+from .base import caches_for
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -17,7 +19,11 @@ AXES_FAILURE_LIMIT = 5
 STATIC_ROOT = tempfile.mkdtemp(prefix="lms-test-static-")
 WHITENOISE_USE_FINDERS = True
 # Tests compare figures across data sets whose audit entries can reuse ids after a rollback: no caching
-# of figures (tests/reports/test_dashboard_cache.py turns it on where it is the subject).
-CACHES = {**CACHES, "reports": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405
+# of figures (tests/reports/test_dashboard_cache.py turns it on where it is the subject). The tests' own
+# caches stay in memory whatever REDIS_URL says: tests empty them, which must never empty a Redis that
+# something else uses. The servers that tests/test_two_servers.py starts set LMS_TEST_SHARED_CACHE=1 and
+# so keep REDIS_URL's caches, under the key prefix it gives them (LMS_CACHE_PREFIX).
+if os.environ.get("LMS_TEST_SHARED_CACHE") != "1":
+    CACHES = {**caches_for(""), "reports": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # Two-factor sign-in stays off, whatever the environment says; tests/home/test_two_factor.py turns it on.
 LMS_REQUIRE_2FA = False
