@@ -183,3 +183,14 @@ class SummarisedModule(models.Model):
 
     def __str__(self) -> str:
         return f"module {self.module_id}: {len(self.lesson_ids)} lessons"
+
+
+class SummaryState(models.Model):
+    """One row once the summary tables hold every record (after `rebuild_summaries`, or from the start on a
+    database created empty): without it, the indicators read the records, so an upgraded site's figures are never
+    taken from tables not yet filled."""
+
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"summaries built {self.built_at:%Y-%m-%d %H:%M}"

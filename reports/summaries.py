@@ -44,12 +44,20 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.dispatch import receiver
+from django.utils import timezone
 
 from courses.models import Attendance, QuizResult, Session, curriculum_modules
 from courses.selectors import lessons_completed, lessons_of_modules, quiz_pairs
 from learners.models import Centre, CentreTransfer, Learner
 from lms.summaries import records_changed
-from reports.models import AttendanceSummary, CompletionSummary, QuizSummary, SessionSummary, SummarisedModule
+from reports.models import (
+    AttendanceSummary,
+    CompletionSummary,
+    QuizSummary,
+    SessionSummary,
+    SummarisedModule,
+    SummaryState,
+)
 
 HELD = Session.Status.HELD
 PRESENT = Attendance.Status.PRESENT
@@ -279,6 +287,9 @@ def rebuild(*, log: Callable[[str], None] = lambda message: None) -> int:
             written += _recompute([centre_id])
         log(f"{done}/{len(centre_ids)} centres, {written} summary rows")
     written += rebuild_completions(log=log)
+    with transaction.atomic():
+        SummaryState.objects.all().delete()
+        SummaryState.objects.create(built_at=timezone.now())
     return written
 
 
@@ -310,6 +321,8 @@ def split(start: datetime.date, end: datetime.date, centre_ids: Iterable[int]) -
     sides of it (read from the records, only those days and centres). Months wholly inside the period are always
     whole; an edge month is whole when its sessions happen to lie inside (the usual "up to today")."""
     centre_ids = list(centre_ids)
+    if not read(("built",), lambda _every: SummaryState.objects.exists()):
+        return None, [(start, end, tuple(sorted(centre_ids)))] if centre_ids else []  # not filled yet: the records
     months, month = [], start.replace(day=1)
     while month <= end:
         months.append(month)

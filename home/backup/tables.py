@@ -29,6 +29,7 @@ SUMMARY_TABLES = {
     "reports_quizsummary",
     "reports_completionsummary",
     "reports_summarisedmodule",
+    "reports_summarystate",
 }
 DERIVED_TABLES = frozenset({"wagtailsearch_indexentry", "wagtailsearch_indexentry_fts", *SUMMARY_TABLES})
 CHUNK = 2000
