@@ -27,7 +27,7 @@ from courses.models import (
 )
 from learners import services as learner_services
 from learners.models import Centre, Group, Learner
-from lms import access, audit
+from lms import access, audit, summaries
 from lms.results import Done, Result
 
 # Sessions may be planned up to a year ahead, and recorded back to the programme's first years.
@@ -294,6 +294,8 @@ def session_record(
         _recompute_progress(changed_ids | removed | added, session.lesson)
     else:
         _first_progress(session, given)
+    # The indicator summaries, in this transaction: the session's slice, and module completions of its learners.
+    summaries.changed(slices=[(session.group.centre_id, session.date)], progress_of=set(given) | removed)
     attendance_changes = {
         str(lid): [previous.get(lid), given.get(lid)]
         for lid in set(given) | set(previous)
@@ -335,6 +337,7 @@ def session_cancel(*, session: Session, reason: str, acting_user: User) -> Resul
     session.cancel_reason = reason.strip()
     session.full_clean()
     session.save()
+    summaries.changed(slices=[(session.group.centre_id, session.date)])
     audit.record(session, "lms.session.cancel", user=acting_user, data={"reason": session.cancel_reason})
     return Result(session, Done.CHANGED)
 
@@ -406,5 +409,6 @@ def quiz_results_record(*, session: Session, scores: Mapping[int, Mapping[str, i
                 current.score, current.max_score, current.recorded_by = value, maximum, acting_user
                 current.save(update_fields=["score", "max_score", "recorded_by", "recorded_at"])
     if changed:
+        summaries.changed(slices=[(session.group.centre_id, session.date)])
         audit.record(session, "lms.quiz.record", user=acting_user, data={"scores": changed, "out_of": maximum})
     return len(changed)

@@ -8,3 +8,7 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        """Connect the summary tables' receiver to `lms.summaries.records_changed`."""
+        from reports import summaries  # noqa: F401  (connects its receiver)

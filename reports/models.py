@@ -142,3 +142,107 @@ class ExportRequest(models.Model):
     def waiting(self) -> bool:
         """Asked for and not finished yet."""
         return self.status in self.WAITING
+
+
+# ---- indicator summary tables (reports/summaries.py keeps them; see its docstring) ---------------------------
+
+
+class SessionSummary(models.Model):
+    """Sessions held by a centre's groups in one month, with the first and last day one was held: a slice of the
+    month wholly inside a period is read from here, one cut by the period's edge from the records."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    held = models.PositiveIntegerField()
+    first_day = models.DateField()
+    last_day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["centre", "month"], name="one_session_summary_per_slice")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.month:%Y-%m}: {self.held}"
+
+
+class AttendanceSummary(models.Model):
+    """Places and presences at sessions held by a centre's groups in one month, per kind of learner (sex, birth
+    year, and the recorded age band when the birth year is not known): additive, so any set of slices sums."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    sex = models.CharField(max_length=1)
+    birth_year = models.PositiveSmallIntegerField(null=True)
+    age_band = models.CharField(max_length=5)  # empty when the birth year is known (the band follows from it)
+    places = models.PositiveIntegerField()
+    present = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["centre", "month"], name="attendance_summary_slice")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.month:%Y-%m} {self.sex} {self.birth_year}: {self.present}/{self.places}"
+
+
+class QuizSummary(models.Model):
+    """Pairs of pre- and post-tests (`courses.selectors.quiz_pairs`) taken at sessions held by a centre's groups in
+    one month, per lesson and kind of learner: how many pairs, and the sum of their gains in percentage points."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    lesson_id = models.IntegerField()  # a lesson page's id; no key, so a page's deletion never waits on this
+    sex = models.CharField(max_length=1)
+    birth_year = models.PositiveSmallIntegerField(null=True)
+    age_band = models.CharField(max_length=5)  # empty when the birth year is known
+    pairs = models.PositiveIntegerField()
+    gain = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["centre", "month"], name="quiz_summary_slice")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.month:%Y-%m} lesson {self.lesson_id}: {self.pairs} pairs"
+
+
+class CompletionSummary(models.Model):
+    """A child who completed every lesson of a module (as `SummarisedModule` lists them): the day of the last one,
+    the centre they were at on that day, and their sex and birth year. One row per child and module, so counting
+    rows counts children."""
+
+    module_id = models.IntegerField()  # a module page's id; no key, so a page's deletion never waits on this
+    learner_id = models.IntegerField()
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sex = models.CharField(max_length=1)
+    birth_year = models.PositiveSmallIntegerField(null=True)
+    age_band = models.CharField(max_length=5)  # empty when the birth year is known
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["module_id", "day"], name="completion_summary_day"),
+            models.Index(fields=["learner_id"], name="completion_summary_learner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"module {self.module_id}: learner {self.learner_id} on {self.day}"
+
+
+class SummarisedModule(models.Model):
+    """The lessons a module had when its completions were summarised: a module whose lessons have changed since
+    is counted from the records until `manage.py rebuild_summaries` runs."""
+
+    module_id = models.IntegerField(unique=True)
+    lesson_ids = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"module {self.module_id}: {len(self.lesson_ids)} lessons"
+
+
+class SummaryState(models.Model):
+    """One row once the summary tables hold every record (after `rebuild_summaries`, or from the start on a
+    database created empty): without it, the indicators read the records, so an upgraded site's figures are never
+    taken from tables not yet filled."""
+
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"summaries built {self.built_at:%Y-%m-%d %H:%M}"

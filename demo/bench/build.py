@@ -104,6 +104,7 @@ from peer_educators.models import (
     ProjectMember,
     StatusChange,
 )
+from reports import summaries
 
 SEED = 20240603
 BATCH_SIZE = 2000  # Django lowers it to what the database accepts (999 parameters on SQLite)
@@ -541,6 +542,9 @@ def build(scale: Scale, *, log: Callable[[str], None] = lambda message: None) ->
     with transaction.atomic():
         made = _build_peers(centres, facilitators, curriculum, questions=questions, today=today)
     log(f"peer educators: {made}")
+    # The rows above went in by bulk, past the services that keep the indicator summaries: recompute them.
+    written = summaries.rebuild()
+    log(f"indicator summaries: {written} rows")
     finish_database()
 
 

@@ -75,7 +75,8 @@ def backup_restore(path: Path, *, passphrase: str | None = None, using: str = "d
 
     Refuses (BackupError, nothing changed) a database that holds user accounts, a folder that holds files,
     a wrong passphrase, a changed or damaged archive, or one made by another version of the software.
-    The database is migrated first, so a newly created empty one is enough; the search index is rebuilt last.
+    The database is migrated first, so a newly created empty one is enough; the search index and the indicator
+    summaries are rebuilt last.
     """
     _refuse_unless_empty(using)
     with tempfile.TemporaryDirectory(prefix="lms-restore-") as staging:
@@ -91,4 +92,6 @@ def backup_restore(path: Path, *, passphrase: str | None = None, using: str = "d
             raise BackupError(f"The rows loaded differ from the manifest's ({error}): nothing was loaded.") from None
         files_in_place(staging)
     call_command("update_index", verbosity=0)
+    # The indicator summaries are derived from the records, so they are not in the archive: compute them.
+    call_command("rebuild_summaries", verbosity=0)
     return manifest

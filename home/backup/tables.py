@@ -21,8 +21,17 @@ from django.db import connections, models, router, transaction
 from django.utils.encoding import is_protected_type
 
 # The search index is derived from the pages and differs between engines (PostgreSQL keeps tsvectors,
-# SQLite an FTS5 table filled by triggers): it is not backed up, and restore rebuilds it.
-DERIVED_TABLES = frozenset({"wagtailsearch_indexentry", "wagtailsearch_indexentry_fts"})
+# SQLite an FTS5 table filled by triggers), and the indicator summary tables are derived from the records
+# (reports/summaries.py): they are not backed up, and restore rebuilds them.
+SUMMARY_TABLES = {
+    "reports_sessionsummary",
+    "reports_attendancesummary",
+    "reports_quizsummary",
+    "reports_completionsummary",
+    "reports_summarisedmodule",
+    "reports_summarystate",
+}
+DERIVED_TABLES = frozenset({"wagtailsearch_indexentry", "wagtailsearch_indexentry_fts", *SUMMARY_TABLES})
 CHUNK = 2000
 
 

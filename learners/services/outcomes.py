@@ -27,7 +27,7 @@ from learners.models import (
     TrainingEnrolment,
 )
 from learners.services.registry import membership_end, require_consent, validate_not_future
-from lms import access, audit
+from lms import access, audit, summaries
 from lms.results import Done, Result
 from lms.validators import MAX_GROUP_RECORD
 
@@ -366,6 +366,7 @@ def learner_transfer(
     number = to_centre.last_learner_number + 1
     Centre.objects.filter(pk=to_centre.pk).update(last_learner_number=number)
     Learner.objects.filter(pk=learner.pk).update(centre=to_centre, number=number)
+    summaries.changed(progress_of=[learner.pk])  # modules completed count where the learner was on the day
     learner.centre, learner.number = to_centre, number
     audit.record(
         learner,

@@ -25,7 +25,7 @@ from learners.models import (
     Membership,
     StaffAssignment,
 )
-from lms import access, audit
+from lms import access, audit, summaries
 from lms.results import Done, Result
 
 LEARNER_FIELDS = [
@@ -200,6 +200,9 @@ def learner_situation_record(
     return Result(row, done)
 
 
+SUMMARISED_FIELDS = ("sex", "birth_year", "age_band")  # kept in the indicator summary tables
+
+
 @transaction.atomic
 def learner_update(*, learner: Learner, acting_user: User, **fields) -> Learner:
     """Change a learner's details (not the code or the centre); records who recorded consent."""
@@ -218,6 +221,8 @@ def learner_update(*, learner: Learner, acting_user: User, **fields) -> Learner:
     _check_learner(learner, check_age=after["birth_year"] != before["birth_year"])
     learner.full_clean()
     learner.save()
+    if any(after[name] != before[name] for name in SUMMARISED_FIELDS):
+        summaries.changed(learner_ids=[learner.pk])  # the indicator summaries count by sex and age
     changed = audit.changes(before, after)
     if changed:
         audit.record(learner, "lms.learner.update", user=acting_user, data={"changes": changed})

@@ -10,9 +10,8 @@ from django.db.models import Max
 from django.utils import translation
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from courses import selectors as course_selectors
-from courses.models import curriculum_modules
 from lms import audit
+from reports import summaries
 from reports.indicators.base import Figure, RecordList, Scope, Tally
 from reports.indicators.community import (
     CHILD_ASSOCIATIONS,
@@ -38,9 +37,7 @@ __all__ = ["Figure", "RecordList", "Scope", "Tally", "dashboard", "get", "indica
 def indicators() -> list:
     """Every indicator in dashboard order (module indicators follow the live curriculum, in its source
     language: a module taught in Urdu and in English is one module)."""
-    modules = list(curriculum_modules().select_related("topic").order_by("topic__sort_order", "path"))
-    lessons = course_selectors.lessons_of_modules(modules)
-    per_module = [(module, [lesson.pk for lesson in lessons[module.pk]]) for module in modules]
+    per_module = summaries.curriculum_lessons()
     return [
         Registered(),
         SERVICES,
@@ -86,8 +83,8 @@ def dashboard(scope: Scope, *, with_situation: bool = False) -> list[Figure]:
     (`lms.access.sees_situation_breakdown`: programme managers and administrators), otherwise every figure's
     `by_situation` is empty.
 
-    Computing them reads every row of the period (two million attendance rows at the bench's size), so
-    the figures are kept in the "reports" cache under the scope, the language and `records_version()`:
+    The heaviest figures read the summary tables (reports/summaries.py), kept exact by the services; the
+    figures are still kept in the "reports" cache under the scope, the language and `records_version()`:
     any change to the records gives a new version and so new figures, while the dashboard, its exports
     and the donor summary of one state of the records agree and cost one computation.
     """
@@ -96,7 +93,8 @@ def dashboard(scope: Scope, *, with_situation: bool = False) -> list[Figure]:
     cache = caches["reports"]
     figures = cache.get(key)
     if figures is None:
-        figures = [indicator.figure(scope) for indicator in indicators()]
+        with summaries.shared_reads():
+            figures = [indicator.figure(scope) for indicator in indicators()]
         cache.set(key, figures)
     # The cache holds the whole figures, one computation for every viewer; what leaves this function for anyone
     # else is a copy without the breakdown by situation, so a facilitator is never served a manager's.

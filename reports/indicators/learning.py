@@ -12,6 +12,7 @@ from django.db.models import (
     F,
     Q,
     QuerySet,
+    Sum,
 )
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from courses.selectors import learners_who_completed, quiz_pairs
 from learners.models import (
     CentreTransfer,
 )
+from reports import summaries
 from reports.indicators.base import (
     AGE_BANDS,
     HELD,
@@ -41,6 +43,8 @@ from reports.indicators.base import (
     sex_labels,
     tally,
 )
+from reports.models import AttendanceSummary, CompletionSummary, QuizSummary, SessionSummary, SummarisedModule
+from reports.summaries import centre_on, moves_of
 
 # ---- module completion ---------------------------------------------------------------------------
 
@@ -56,21 +60,40 @@ class Completion(NamedTuple):
     centre_id: int
 
 
-def centre_on(current_centre_id: int, day: datetime.date, moves: list[CentreTransfer]) -> int:
-    """The centre a learner belonged to on a day, from their moves between centres (oldest first)."""
-    centre_id = moves[0].from_centre_id if moves else current_centre_id
-    for move in moves:
-        if move.moved_on <= day:
-            centre_id = move.to_centre_id
-    return centre_id
+def completion_counts(scope: Scope, module_ids: list[int] | None) -> dict[int, dict[tuple, int]]:
+    """Children who completed each module (these, or every summarised one) in the scope, from the summary table:
+    by module, counts keyed ("all", ""), ("sex", "m"), ("band", "10-14") and ("month", its first day)."""
+    rows = CompletionSummary.objects.filter(centre_id__in=scope.centre_ids, day__gte=scope.start, day__lte=scope.end)
+    if module_ids is not None:
+        rows = rows.filter(module_id__in=module_ids)
+    rows = (
+        rows.annotate(band=age_band_at(scope.end), month=TruncMonth("day"))
+        .order_by()
+        .values_list("module_id", "sex", "band", "month")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int, dict[tuple, int]] = defaultdict(lambda: defaultdict(int))
+    for module_id, sex, band, month, n in rows:
+        for key in (("all", ""), ("sex", sex), ("band", band), ("month", month_start(month))):
+            counts[module_id][key] += n
+    return counts
 
 
-def moves_of(learner_ids: Iterable[int]) -> dict[int, list[CentreTransfer]]:
-    """Each learner's moves between centres, oldest first (one query)."""
-    moves: dict[int, list[CentreTransfer]] = defaultdict(list)
-    for move in CentreTransfer.objects.filter(learner_id__in=list(learner_ids)).order_by("moved_on", "pk"):
-        moves[move.learner_id].append(move)
-    return moves
+def quiz_sums(scope: Scope, whole: Q, lesson_ids: list[int] | None) -> dict[int, list[tuple]]:
+    """Pairs of tests and the sum of their gains per lesson (these lessons, or every one) in the summarised slices
+    `whole`: by lesson, rows of (sex, age band at the end of the period, month, pairs, sum of gains)."""
+    rows = QuizSummary.objects.filter(whole)
+    if lesson_ids is not None:
+        rows = rows.filter(lesson_id__in=lesson_ids)
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for lesson_id, *row in (
+        rows.annotate(band=age_band_at(scope.end))
+        .order_by()
+        .values_list("lesson_id", "sex", "band", "month")
+        .annotate(n=Sum("pairs"), gain=Sum("gain"))
+    ):
+        found[lesson_id].append(row)
+    return found
 
 
 @dataclass
@@ -153,8 +176,27 @@ class ModuleCompletion(ModuleIndicator):
         return result
 
     def figure(self, scope: Scope) -> Figure:
-        """Children who completed the module, by sex, age band and month of completion. The database counts
-        those who never moved; the few who moved are placed in Python, by where they were on the day."""
+        """Children who completed the module, by sex, age band and month of completion, from the summary table
+        (reports/summaries.py: one row per child and module); from the records while the module's lessons differ
+        from those summarised (until `manage.py rebuild_summaries` runs)."""
+        summarised = summaries.read(
+            ("modules",), lambda _every: dict(SummarisedModule.objects.values_list("module_id", "lesson_ids"))
+        )
+        if summarised.get(self.module.pk) != sorted(self.lesson_ids) or not self.lesson_ids:
+            return self.figure_from_records(scope)
+        counts = summaries.read(
+            ("completions", scope), lambda every: completion_counts(scope, None if every else [self.module.pk])
+        ).get(self.module.pk, {})
+        by_sex, by_band, by_month = defaultdict(int), defaultdict(int), defaultdict(int)
+        for (kind, key), value in counts.items():
+            target = {"sex": by_sex, "band": by_band, "month": by_month}.get(kind)
+            if target is not None:
+                target[key] += value
+        return self._figure(scope, counts.get(("all", ""), 0), by_sex, by_band, by_month)
+
+    def figure_from_records(self, scope: Scope) -> Figure:
+        """The same figure from the records alone (the reference the summaries are tested against): the database
+        counts those who never moved; the few who moved are placed in Python, by where they were on the day."""
         by_sex: dict[str, int] = defaultdict(int)
         by_band: dict[str, int] = defaultdict(int)
         by_month: dict[datetime.date, int] = defaultdict(int)
@@ -179,6 +221,9 @@ class ModuleCompletion(ModuleIndicator):
                     by_sex[completion.sex] += 1
                     by_band[completion.band] += 1
                     by_month[completion.day.replace(day=1)] += 1
+        return self._figure(scope, total, by_sex, by_band, by_month)
+
+    def _figure(self, scope: Scope, total: int, by_sex: dict, by_band: dict, by_month: dict) -> Figure:
         return Figure(
             self.key,
             self.label,
@@ -242,11 +287,26 @@ class SessionsHeld:
     )
 
     def figure(self, scope: Scope) -> Figure:
-        """The number of sessions, by month (no breakdown by sex: sessions are for groups)."""
-        sessions = held_sessions(scope)
-        months = monthly_totals(sessions, "date", Count("pk"))
-        total = sum(months.values())
+        """The number of sessions, by month (no breakdown by sex: sessions are for groups), from the summary
+        tables (reports/summaries.py) and, for a month the period cuts, from the records of those days."""
+        whole, edges = summaries.split(scope.start, scope.end, scope.centre_ids)
+        months: dict[datetime.date, int] = defaultdict(int)
+        if whole is not None:
+            rows = SessionSummary.objects.filter(whole).order_by().values_list("month").annotate(n=Sum("held"))
+            for month, n in rows:
+                months[month_start(month)] += n
+        for first, last, centre_ids in edges:
+            for month, n in monthly_totals(held_sessions(Scope(first, last, centre_ids)), "date", Count("pk")).items():
+                months[month] += n
+        return self._figure(scope, months)
+
+    def figure_from_records(self, scope: Scope) -> Figure:
+        """The same figure computed from the records alone (the reference the summaries are tested against)."""
+        return self._figure(scope, monthly_totals(held_sessions(scope), "date", Count("pk")))
+
+    def _figure(self, scope: Scope, months: dict) -> Figure:
         trend = monthly(scope, months)
+        total = sum(months.values())
         return Figure(self.key, str(self.label), str(self.definition), self.unit, str(self.section), total, trend=trend)
 
     def record_list(self, scope: Scope) -> RecordList:
@@ -272,15 +332,39 @@ class AttendanceRate:
     )
 
     def figure(self, scope: Scope) -> Figure:
-        """The rate overall, by sex, by age band and by month."""
+        """The rate overall, by sex, by age band and by month, from the summary tables (reports/summaries.py)
+        and, for a month the period cuts, from the records of those days."""
+        whole, edges = summaries.split(scope.start, scope.end, scope.centre_ids)
+        rows = []
+        if whole is not None:
+            rows += (
+                AttendanceSummary.objects.filter(whole)
+                .annotate(band=age_band_at(scope.end))
+                .order_by()
+                .values_list("sex", "band", "month")
+                .annotate(n=Sum("places"), here=Sum("present"))
+            )
+        for first, last, centre_ids in edges:
+            rows += self.counted(Scope(first, last, centre_ids), scope.end)
+        return self._figure(scope, rows)
+
+    def figure_from_records(self, scope: Scope) -> Figure:
+        """The same figure computed from the records alone (the reference the summaries are tested against)."""
+        return self._figure(scope, self.counted(scope, scope.end))
+
+    @staticmethod
+    def counted(scope: Scope, age_on: datetime.date) -> QuerySet:
+        """Places and presences at the sessions held in the scope, per sex, age band (on `age_on`) and month."""
         attendance = Attendance.objects.filter(session__in=held_sessions(scope))
-        present, total = defaultdict(int), defaultdict(int)
-        rows = (
-            attendance.annotate(band=age_band_at(scope.end, "learner__"), month=TruncMonth("session__date"))
+        return (
+            attendance.annotate(band=age_band_at(age_on, "learner__"), month=TruncMonth("session__date"))
             .order_by()
             .values_list("learner__sex", "band", "month")
             .annotate(n=Count("pk"), here=Count("pk", filter=Q(status=PRESENT)))
         )
+
+    def _figure(self, scope: Scope, rows: Iterable[tuple]) -> Figure:
+        present, total = defaultdict(int), defaultdict(int)
         for sex, band, month, n, here in rows:
             for key in (("all", ""), ("sex", sex), ("band", band), ("month", month_start(month))):
                 total[key] += n
@@ -324,14 +408,45 @@ class QuizGain(ModuleIndicator):
         return quiz_pairs(QuizResult.objects.filter(lesson_id__in=self.lesson_ids, session__in=held_sessions(scope)))
 
     def figure(self, scope: Scope) -> Figure:
-        """The average gain overall, by sex, by age band and by month of the post-test (one query: the
-        database averages the pairs, so they never travel to Python)."""
+        """The average gain overall, by sex, by age band and by month of the post-test, from the summary tables
+        (reports/summaries.py: pairs and the sum of their gains) and, for a month the period cuts, from the
+        records of those days."""
+        pairs: dict[tuple, int] = defaultdict(int)
+        gains: dict[tuple, float] = defaultdict(float)
+
+        def add(sex: str, band: str, month, n: int, gain: float) -> None:
+            for key in (("all", ""), ("sex", sex), ("band", band), ("month", month_start(month))):
+                pairs[key] += n
+                gains[key] += gain
+
+        whole, edges = summaries.read(
+            ("split", scope), lambda _every: summaries.split(scope.start, scope.end, scope.centre_ids)
+        )
+        if whole is not None and self.lesson_ids:
+            sums = summaries.read(
+                ("quiz", scope), lambda every: quiz_sums(scope, whole, None if every else self.lesson_ids)
+            )
+            for lesson_id in self.lesson_ids:
+                for row in sums.get(lesson_id, ()):
+                    add(*row)
+        for first, last, centre_ids in edges:
+            edge = self.pairs(Scope(first, last, centre_ids)).values_list(
+                "learner__sex", "learner__birth_year", "learner__age_band", "day", "pre", "post"
+            )
+            for sex, year, band, day, pre, post in edge:
+                add(sex, band_of(year, band, scope.end), day, 1, post - pre)
+        result = {key: round(gains[key] / n, 1) for key, n in pairs.items() if n}
+        return self._figure(scope, result)
+
+    def figure_from_records(self, scope: Scope) -> Figure:
+        """The same figure computed from the records alone (the reference the summaries are tested against)."""
         pairs = self.pairs(scope).annotate(
             sex=F("learner__sex"), band=age_band_at(scope.end, "learner__"), gain=F("post") - F("pre")
         )
         found = breakdowns(pairs, scope, lambda condition: Avg("gain", filter=condition), "day")
-        result = {key: None if value is None else round(value, 1) for key, value in found.items()}
+        return self._figure(scope, {key: None if value is None else round(value, 1) for key, value in found.items()})
 
+    def _figure(self, scope: Scope, result: dict) -> Figure:
         def of(kind: str) -> dict:
             return {key: value for (k, key), value in result.items() if k == kind}
 
@@ -341,7 +456,7 @@ class QuizGain(ModuleIndicator):
             self.definition,
             self.unit,
             str(self.section),
-            result[("all", "")],
+            result.get(("all", "")),
             tally(SEXES, of("sex"), zero=None),
             tally(AGE_BANDS, of("band"), zero=None),
             monthly(scope, of("month"), zero=None),

@@ -15,7 +15,7 @@ from demo.bench.build import GRID_GROUP_NAME, PEER_PREFIX, BenchRowError, RowChe
 from learners.models import Centre, CentreTransfer, Group, Learner, Membership, ServiceRecord
 from learners.services import learner_register
 from lms import access
-from reports.models import ExportRequest
+from reports.models import AttendanceSummary, ExportRequest
 from tests.factories import make_centre
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,7 @@ PAGES = [
     "indicator_dashboard",
     "indicator_records",
     "indicator_dashboard_cold",
+    "indicator_dashboard_after_write",
 ]
 
 
@@ -89,6 +90,9 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
     assert pages["indicator_records"]["p95_target_ms"] == 500 and pages["indicator_records"]["bytes_target"] is None
     # Served from the cache, the dashboard only asks whether the records changed; cold, it computes every figure.
     assert pages["indicator_dashboard"]["queries"] < 15 < pages["indicator_dashboard_cold"]["queries"]
+    # After a write the figures are computed again (from the summary tables the builder filled and the write kept).
+    assert pages["indicator_dashboard"]["queries"] < 15 < pages["indicator_dashboard_after_write"]["queries"]
+    assert report["rebuild_summaries"]["seconds"] >= 0 and AttendanceSummary.objects.exists()
     export = report["export"]
     assert export["learners_10k"] == export["learners_100k"] == 50  # too few learners to make a smaller download
     assert export["streaming"] and export["lines_100k"] > 50 and export["seconds_100k"] > 0

@@ -13,14 +13,18 @@ templates; the same middleware, sessions and database settings) and accept the t
 host, without production's need for a secret key, HTTPS and collected static files.
 
 The database is wiped and migrated first (only when its name contains "bench"), filled by
-`demo.bench.build` and then each page is timed by `demo.bench.timing`. Results go to the JSON file
-named by BENCH_OUT (default bench-results.json) and to a table on the console. A page or download
+`demo.bench.build`, its indicator summaries are rebuilt once more (timed: `rebuild_summaries` in the JSON), and
+then each page is timed by `demo.bench.timing`; the indicator dashboard three ways: as served (figures cached),
+computed afresh (`indicator_dashboard_cold`, the cache emptied) and as the first view after a write
+(`indicator_dashboard_after_write`: one session recorded through the service before each request). Results go
+to the JSON file named by BENCH_OUT (default bench-results.json) and to a table on the console. A page or download
 that does not answer 200 makes the command fail; a page over its targets is reported as FAIL in the
 table and the JSON, without failing the command (timings depend on the machine). `--scale 0.1` builds
 the earlier, smaller data set (10,000 learners).
 """
 
 import datetime
+import itertools
 import json
 import os
 import time
@@ -38,13 +42,14 @@ from django.utils import timezone
 from openpyxl.xml import LXML
 from wagtail.models import Locale
 
-from courses.models import LessonPage
+from courses.models import Attendance, LessonPage
+from courses.services import session_record
 from demo.bench import build, timing
 from demo.bench import offline as offline_bench
 from learners.models import Centre, Learner
 from lms.settings import base as base_settings
 from lms.storage import private_storage
-from reports import export_requests
+from reports import export_requests, summaries
 from reports.forms import default_period
 from reports.indicators import Scope
 from reports.models import ExportRequest
@@ -104,6 +109,10 @@ class Command(BaseCommand):
         except (ObjectDoesNotExist, IndexError, DatabaseError) as error:
             raise CommandError("No bench data in this database: run without --skip-build first.") from error
 
+        started = time.perf_counter()
+        summaries.rebuild()
+        timings["rebuild_summaries"] = {"seconds": round(time.perf_counter() - started, 1)}
+        self.stdout.write(f"Indicator summaries rebuilt in {timings['rebuild_summaries']['seconds']} s.")
         results, export, downloads = self._measure(world, requests)
         export_xlsx = self._measure_export_xlsx(world, export)
         urdu_lesson = timing.urdu_lesson_weight(self._urdu_client(world), self._urdu_lesson_url(world))
@@ -220,8 +229,46 @@ class Command(BaseCommand):
                     before_each=caches["reports"].clear,
                 )
             )
+            # The dashboard as the first visitor after a facilitator's submission sees it: one session recorded
+            # through the service before each request (the figures' cache misses; the summaries are kept).
+            write, undo = self._session_writer(world)
+            results.append(
+                timing.measure(
+                    manager_client,
+                    "indicator_dashboard_after_write",
+                    dashboard_url,
+                    requests,
+                    before_each=write,
+                    **report_targets,
+                )
+            )
+            undo()
             export, downloads = self._measure_export(manager_client)
         return results, export, downloads
+
+    @staticmethod
+    def _session_writer(world: build.BenchWorld) -> tuple:
+        """A write and its undoing: the write records the bench session again through `session_record`, with
+        its first learner's attendance turned over every other time (a correction, so every write changes the
+        records); the undoing records it as it was."""
+        session = world.session
+        original = dict(Attendance.objects.filter(session=session).values_list("learner_id", "status"))
+        first, turned = min(original), {"present": "absent", "absent": "present", "excused": "present"}
+        flips = itertools.cycle([True, False])
+
+        def record(attendance: dict) -> None:
+            session_record(
+                session=session,
+                attendance=attendance,
+                notes=session.notes,
+                delivered_by=session.delivered_by or world.facilitator,
+                acting_user=world.facilitator,
+            )
+
+        def write() -> None:
+            record({**original, first: turned[original[first]]} if next(flips) else original)
+
+        return write, lambda: record(original)
 
     def _measure_export(self, client) -> tuple[dict, list]:
         """The CSV of every learner registered at about 10,000 learners' centres, then at all centres, over a

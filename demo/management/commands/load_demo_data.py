@@ -16,6 +16,7 @@ from demo.data.peers import ensure_demo_peers
 from demo.data.records import ensure_demo_records
 from demo.data.referrals import ensure_demo_referrals
 from demo.data.targets import ensure_demo_targets
+from reports import summaries
 
 
 class Command(BaseCommand):
@@ -46,6 +47,9 @@ class Command(BaseCommand):
         coordination = ensure_demo_coordination(users=users)
         providers, referrals = ensure_demo_referrals(users=users)
         targets = ensure_demo_targets(users=users)  # last: targets follow what the demo achieves
+        # The services kept the indicator summaries; a rebuild also records the curriculum's modules, so module
+        # completion is summarised from now on (reports/summaries.py).
+        summaries.rebuild()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({pages} curriculum pages added)."))
         if records is None:
             self.stdout.write("Demo centre records already exist: none added.")
