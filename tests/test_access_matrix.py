@@ -15,6 +15,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -48,6 +49,7 @@ from learners.models import (
     TrainingEvent,
 )
 from lms import roles
+from lms.storage import private_storage
 from peer_educators import services as pathway
 from peer_educators.forms.peer import FirstPasswordForm
 from peer_educators.models import (
@@ -60,7 +62,7 @@ from peer_educators.models import (
     ProjectMember,
     StatusChange,
 )
-from reports.models import ProjectPeriod
+from reports.models import ExportRequest, ProjectPeriod
 from tests import factories
 
 LOGIN = "login"  # anonymous: redirected to the sign-in page
@@ -167,6 +169,11 @@ MATRIX = {
     "indicator_records_export": (LOGIN, NO, NO,      NO,       NO,      OK,     OK,     OK,     OK),
     "target_periods":   (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
     "target_period":    (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      AB,     AB),
+    # files prepared in the background: the list is each user's own; one file only for whoever asked (here each
+    # centre's facilitator) or an administrator, not even for a programme manager
+    "my_exports":       (LOGIN,   NO,      NO,       NO,       NO,      OK,     OK,     OK,     OK),
+    "export_request":   (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
+    "export_download":  (LOGIN,   NO,      NO,       NO,       NO,      A,      B,      NO,     AB),
     # a guardian's request: everything held about one child, administrators only (backups are command-only)
     "learner_data_export": (LOGIN, NO,     NO,       NO,       NO,      NO,     NO,     NO,     AB),
     # two-factor sign-in, off here as in the demo: nothing to do (with it on: TWO_FACTOR_REQUIRED below)
@@ -264,6 +271,9 @@ OBJECT = {
     "indicator_records_export": None,
     "target_periods": None,
     "target_period": "project_period",
+    "my_exports": None,
+    "export_request": "export",
+    "export_download": "export",
     "learner_data_export": "learner",
     "two_factor": None,
     "two_factor_enrol": None,
@@ -388,6 +398,7 @@ MISSING = {
     "training_event": 999_999,
     "follow_up": 999_999,
     "provider": 999_999,
+    "export": 999_999,
 }
 ARGUMENT = {
     "group": "group_id",
@@ -405,6 +416,7 @@ ARGUMENT = {
     "training_event": "training_id",
     "follow_up": "follow_up_id",
     "provider": "provider_id",
+    "export": "pk",
 }
 
 
@@ -584,6 +596,7 @@ def build_world() -> dict:
             "project_period": ProjectPeriod.objects.create(
                 name=f"Period {key}", donor="Donor (invented)", starts_on=today, ends_on=today, centre=centre
             ),
+            "export": ready_export(facilitator, key),
             "group": group,
             "other_group": other_group,
             "learner": first,
@@ -634,6 +647,23 @@ def build_world() -> dict:
     return {"users": users, "centres": centres, "curriculum": curriculum}
 
 
+def ready_export(owner: User, key: str) -> ExportRequest:
+    """An Excel file the centre's facilitator asked for, prepared and not yet expired."""
+    file_name = private_storage().save(f"exports/matrix-{key}.xlsx", ContentFile(b"PK prepared file"))
+    return ExportRequest.objects.create(
+        user=owner,
+        what="dashboard",
+        parameters={"centres": []},
+        status=ExportRequest.Status.READY,
+        title=f"Indicators of centre {key}",
+        download_name=f"indicators-{key}.xlsx",
+        file_name=file_name,
+        rows=1,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+
+
 def url_kwargs(world, name: str, key: str | None) -> dict:
     """The URL arguments pointing at the object of a URL in centre `key` (or at nothing)."""
     kind = OBJECT[name]
@@ -668,7 +698,7 @@ def url_kwargs(world, name: str, key: str | None) -> dict:
         return {"submission_id": objects["conflict"].pk}
     if kind == "placement":
         return {"kind": "job", "record_id": objects["placement"].pk, "point": 3}
-    if kind in ("meeting", "training_event", "follow_up", "provider"):
+    if kind in ("meeting", "training_event", "follow_up", "provider", "export"):
         return {ARGUMENT[kind]: objects[kind].pk}
     return {"session_id": objects["session"].pk}
 
