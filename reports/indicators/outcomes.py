@@ -62,7 +62,7 @@ class RecordIndicator:
         figure = Figure(
             self.key, str(self.label), str(self.definition), self.unit, self.section, total, by_sex, by_band, trend
         )
-        figure.by_situation = situation_counts(records.values("learner_id"), scope)
+        figure.by_situation = situation_counts(records.values("learner_id"), scope, total)
         return figure
 
     def record_list(self, scope: Scope) -> RecordList:
@@ -204,7 +204,7 @@ class Registered:
         figure = Figure(
             self.key, str(self.label), str(self.definition), self.unit, str(self.section), total, by_sex, by_band, trend
         )
-        figure.by_situation = situation_counts(learners.values("pk"), scope)
+        figure.by_situation = situation_counts(learners.values("pk"), scope, total)
         return figure
 
     def record_list(self, scope: Scope) -> RecordList:

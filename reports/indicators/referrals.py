@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from learners.models import Referral, ReferralFollowUp, ReferralOutcome
+from reports import summaries
 from reports.indicators.base import (
     AGE_BANDS,
     OUTCOMES,
@@ -51,7 +52,12 @@ def referrals_made(scope: Scope) -> QuerySet:
 
 
 def _counts(scope: Scope) -> tuple[dict, dict]:
-    """Referrals made and referrals completed, overall and by sex, age band and month (one query)."""
+    """Referrals made and referrals completed, overall and by sex, age band and month (one query, shared by
+    both referral figures of one dashboard computation: `reports.summaries.shared_reads`)."""
+    return summaries.read(("referral-counts", scope), lambda _shared: _count(scope))
+
+
+def _count(scope: Scope) -> tuple[dict, dict]:
     made, received = defaultdict(int), defaultdict(int)
     rows = (
         referrals_made(scope)
