@@ -28,6 +28,7 @@ from reports.indicators.base import (
     Scope,
     age_band_at,
     band_of,
+    in_centres,
     month_start,
     monthly,
     sex_labels,
@@ -47,7 +48,7 @@ def referrals_made(scope: Scope) -> QuerySet:
     period (the latest follow-up on or before that day; pending without one)."""
     latest = ReferralFollowUp.objects.filter(referral=OuterRef("pk"), on__lte=scope.end).order_by("-on", "-id")
     return Referral.objects.filter(
-        centre_id__in=scope.centre_ids, referred_on__gte=scope.start, referred_on__lte=scope.end
+        in_centres(scope), referred_on__gte=scope.start, referred_on__lte=scope.end
     ).annotate(final=Subquery(latest.values("outcome")[:1]))
 
 
