@@ -188,9 +188,10 @@ def follow_ups_due(centres: QuerySet, *, today: datetime.date, limit: int = 50) 
 def situation_at(day: datetime.date, learner_field: str = "pk") -> Subquery:
     """SQL for a learner's situation on a day: the situation of their latest row recorded on or before it (NULL
     when none was recorded by then). `learner_field` names the learner's id in the outer query. The one rule for
-    "latest situation at the end of the period", used by `situation_on` and the indicators."""
+    "latest situation at the end of the period", also read as an anti-join by `reports.indicators.base`. A
+    learner has one row a day at most (a constraint); were two ever on one day, the highest id would win."""
     latest = LearnerSituation.objects.filter(learner_id=OuterRef(learner_field), recorded_on__lte=day).order_by(
-        "-recorded_on"
+        "-recorded_on", "-pk"
     )
     return Subquery(latest.values("situation")[:1])
 
@@ -199,7 +200,7 @@ def situation_on(learner_ids, day: datetime.date) -> dict[int, LearnerSituation]
     """Each learner's latest situation row recorded on or before the day, by learner id (learners with none
     are left out). One query. Callers must have asked `lms.access.may_see_situation` first."""
     latest = LearnerSituation.objects.filter(learner_id=OuterRef("learner_id"), recorded_on__lte=day).order_by(
-        "-recorded_on"
+        "-recorded_on", "-pk"
     )
     rows = LearnerSituation.objects.filter(learner_id__in=learner_ids, pk=Subquery(latest.values("pk")[:1]))
     return {row.learner_id: row for row in rows}

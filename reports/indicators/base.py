@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +33,7 @@ from learners.models import (
     Learner,
     LearnerSituation,
 )
-from learners.selectors import situation_at
+from reports import summaries
 
 SELF_PROTECTION_TOPIC = "self-protection"
 HELD = Session.Status.HELD
@@ -179,18 +179,35 @@ def learner_counts(learner_ids: QuerySet, scope: Scope) -> tuple[int, list[Tally
     return total, tally(SEXES, by_sex), tally(AGE_BANDS, by_band)
 
 
-def situation_counts(learner_ids: QuerySet, scope: Scope) -> list[Tally]:
-    """Distinct learners among the ids by their situation at the end of the period (one query; "not recorded"
-    for those with none by then)."""
-    rows = (
-        Learner.objects.filter(pk__in=learner_ids)
-        .annotate(situation=situation_at(scope.end))
-        .order_by()
-        .values_list("situation")
-        .annotate(n=Count("id"))
-    )
-    counts = {situation or NOT_RECORDED: n for situation, n in rows}
+def situation_counts(learner_ids: QuerySet, scope: Scope, total: int) -> list[Tally]:
+    """Distinct learners among the ids by their situation at the end of the period, `total` being how many
+    distinct learners the ids hold ("not recorded": those with no situation by then). One query over the
+    situation rows: each learner's row on or before the end with no later one by then, the rule of
+    `learners.selectors.situation_at` (the highest id on a tie, which the one-row-a-day constraint rules out), as
+    an anti-join instead of a subquery per learner (a third of the time over 100,000 children)."""
+    rows = latest_situations(learner_ids, scope.end).order_by().values_list("situation").annotate(n=Count("pk"))
+    counts = dict(rows)
+    counts[NOT_RECORDED] = total - sum(counts.values())
     return tally(SITUATIONS, counts)
+
+
+def latest_situations(learner_ids: QuerySet, day: datetime.date) -> QuerySet:
+    """Each of these learners' latest situation row recorded on or before the day (learners with none are left
+    out): the same rows as `learners.selectors.situation_on`, as one anti-join."""
+    later = LearnerSituation.objects.filter(learner_id=OuterRef("learner_id"), recorded_on__lte=day).filter(
+        Q(recorded_on__gt=OuterRef("recorded_on")) | Q(recorded_on=OuterRef("recorded_on"), pk__gt=OuterRef("pk"))
+    )
+    return LearnerSituation.objects.filter(learner_id__in=learner_ids, recorded_on__lte=day).exclude(Exists(later))
+
+
+def in_centres(scope: Scope, field: str = "centre_id") -> Q:
+    """The condition "at one of the scope's centres" on a centre field: none at all when the scope holds every
+    centre (the dashboard's default), as every record belongs to a centre, which spares PostgreSQL comparing each
+    of 200,000 rows with 200 ids. Every centre's id is read once per dashboard (`reports.summaries.shared_reads`)."""
+    every = summaries.read(("every-centre",), lambda _shared: set(Centre.objects.values_list("pk", flat=True)))
+    if every <= set(scope.centre_ids):
+        return Q()
+    return Q(**{f"{field}__in": scope.centre_ids})
 
 
 def monthly_totals(queryset: QuerySet, date_field: str, total) -> dict[datetime.date, int | float]:

@@ -21,6 +21,7 @@ from reports.indicators.base import (
     RecordList,
     Scope,
     band_of,
+    in_centres,
     learner_counts,
     monthly,
     monthly_totals,
@@ -49,7 +50,7 @@ class RecordIndicator:
     def records(self, scope: Scope) -> QuerySet:
         """The records that count, in the scope."""
         return self.base().filter(
-            centre_id__in=scope.centre_ids,
+            in_centres(scope),
             **{f"{self.date_field}__gte": scope.start, f"{self.date_field}__lte": scope.end},
         )
 
@@ -62,7 +63,7 @@ class RecordIndicator:
         figure = Figure(
             self.key, str(self.label), str(self.definition), self.unit, self.section, total, by_sex, by_band, trend
         )
-        figure.by_situation = situation_counts(records.values("learner_id"), scope)
+        figure.by_situation = situation_counts(records.values("learner_id"), scope, total)
         return figure
 
     def record_list(self, scope: Scope) -> RecordList:
@@ -188,6 +189,8 @@ class Registered:
     def learners(self, scope: Scope) -> QuerySet:
         """Learners registered in the scope."""
         learners = Learner.objects.filter(joined_on__gte=scope.start, joined_on__lte=scope.end)
+        if not in_centres(scope):
+            return learners  # every centre chosen: wherever a learner joined, it is one of them
         movers = first_centres()
         if not movers:
             return learners.filter(centre_id__in=scope.centre_ids)
@@ -204,7 +207,7 @@ class Registered:
         figure = Figure(
             self.key, str(self.label), str(self.definition), self.unit, str(self.section), total, by_sex, by_band, trend
         )
-        figure.by_situation = situation_counts(learners.values("pk"), scope)
+        figure.by_situation = situation_counts(learners.values("pk"), scope, total)
         return figure
 
     def record_list(self, scope: Scope) -> RecordList:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from learners.models import Referral, ReferralFollowUp, ReferralOutcome
+from reports import summaries
 from reports.indicators.base import (
     AGE_BANDS,
     OUTCOMES,
@@ -27,6 +28,7 @@ from reports.indicators.base import (
     Scope,
     age_band_at,
     band_of,
+    in_centres,
     month_start,
     monthly,
     sex_labels,
@@ -46,12 +48,17 @@ def referrals_made(scope: Scope) -> QuerySet:
     period (the latest follow-up on or before that day; pending without one)."""
     latest = ReferralFollowUp.objects.filter(referral=OuterRef("pk"), on__lte=scope.end).order_by("-on", "-id")
     return Referral.objects.filter(
-        centre_id__in=scope.centre_ids, referred_on__gte=scope.start, referred_on__lte=scope.end
+        in_centres(scope), referred_on__gte=scope.start, referred_on__lte=scope.end
     ).annotate(final=Subquery(latest.values("outcome")[:1]))
 
 
 def _counts(scope: Scope) -> tuple[dict, dict]:
-    """Referrals made and referrals completed, overall and by sex, age band and month (one query)."""
+    """Referrals made and referrals completed, overall and by sex, age band and month (one query, shared by
+    both referral figures of one dashboard computation: `reports.summaries.shared_reads`)."""
+    return summaries.read(("referral-counts", scope), lambda _shared: _count(scope))
+
+
+def _count(scope: Scope) -> tuple[dict, dict]:
     made, received = defaultdict(int), defaultdict(int)
     rows = (
         referrals_made(scope)
