@@ -133,8 +133,10 @@ def load_database(source: Path, *, expected: dict[str, int], using: str = "defau
     counts = {}
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
-            # The search index goes too (it points at content types; restore rebuilds it afterwards).
-            derived = [t for t in connection.introspection.table_names(cursor) if t == "wagtailsearch_indexentry"]
+            # The search index and the indicator summaries go too (they point at content types and centres;
+            # restore rebuilds them afterwards): PostgreSQL refuses to empty a table another one still points at.
+            emptied = {"wagtailsearch_indexentry", *SUMMARY_TABLES}
+            derived = [t for t in connection.introspection.table_names(cursor) if t in emptied]
             for sql in connection.ops.sql_flush(no_style(), [*known, *derived], allow_cascade=False):
                 cursor.execute(sql)
             for header, rows in _sections(source):
