@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 
 from django.core.cache import caches
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import translation
 from wagtail.models import ModelLogEntry, PageLogEntry
 
@@ -69,13 +69,43 @@ def get(key: str):
     return next((indicator for indicator in indicators() if indicator.key == key), None)
 
 
-def records_version() -> str:
-    """A value that changes whenever a record or a page changes: every write is audited, so the newest
-    audit entries name the state of the records (reads, downloads and sign-ins are audited too, but change
-    nothing: audit.NOT_CHANGES)."""
-    records = ModelLogEntry.objects.exclude(action__in=audit.NOT_CHANGES).aggregate(last=Max("pk"))["last"]
+# The writes of a facilitated session (its plan, attendance, corrections, cancellation, quiz scores): they change
+# sessions, attendance, lessons completed and quiz results, and nothing else an indicator reads.
+SESSION_ACTIONS = (
+    "lms.session.plan",
+    "lms.session.record",
+    "lms.session.correct",
+    "lms.session.cancel",
+    "lms.quiz.record",
+)
+
+
+def records_versions() -> tuple[str, str]:
+    """Two values that change whenever a record or a page changes: every write is audited, so the newest audit
+    entries name the state of the records (reads, downloads and sign-ins are audited too, but change nothing:
+    audit.NOT_CHANGES). The first names the state of every record; the second that of every record but
+    sessions and what they hold (SESSION_ACTIONS), which the figures that read no session depend on."""
+    found = ModelLogEntry.objects.exclude(action__in=audit.NOT_CHANGES).aggregate(
+        last=Max("pk"), besides_sessions=Max("pk", filter=~Q(action__in=SESSION_ACTIONS))
+    )
     pages = PageLogEntry.objects.aggregate(last=Max("pk"))["last"]
-    return f"{records}.{pages}"
+    return f"{found['last']}.{pages}", f"{found['besides_sessions']}.{pages}"
+
+
+def records_version() -> str:
+    """The state of every record and page (the first of `records_versions()`)."""
+    return records_versions()[0]
+
+
+def reads_sessions(indicator) -> bool:
+    """Whether an indicator's figure reads sessions, attendance, lessons completed or quiz results; one that does
+    not say otherwise is taken to (so it is computed afresh after every session)."""
+    return getattr(indicator, "reads_sessions", True)
+
+
+def _cache_key(version: str, part: str, scope: Scope) -> str:
+    key = f"v3|{part}|{version}|{translation.get_language()}|{scope.start}|{scope.end}|{scope.centre_ids}"
+    return "dashboard:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def dashboard(scope: Scope, *, with_situation: bool = False) -> list[Figure]:
@@ -84,18 +114,27 @@ def dashboard(scope: Scope, *, with_situation: bool = False) -> list[Figure]:
     `by_situation` is empty.
 
     The heaviest figures read the summary tables (reports/summaries.py), kept exact by the services; the
-    figures are still kept in the "reports" cache under the scope, the language and `records_version()`:
-    any change to the records gives a new version and so new figures, while the dashboard, its exports
-    and the donor summary of one state of the records agree and cost one computation.
+    figures are still kept in the "reports" cache under the scope, the language and the state of the records
+    they read (`records_versions()`): the figures that read sessions under the version of every record, the
+    others under that of every record but sessions. Any change gives new figures at once, a recorded session
+    recomputes only the figures about sessions (the most frequent write of a working day), and the dashboard,
+    its exports and the donor summary of one state of the records agree and cost one computation.
     """
-    key = f"v2|{records_version()}|{translation.get_language()}|{scope.start}|{scope.end}|{scope.centre_ids}"
-    key = "dashboard:" + hashlib.sha256(key.encode()).hexdigest()
     cache = caches["reports"]
-    figures = cache.get(key)
-    if figures is None:
+    every_record, besides_sessions = records_versions()
+    keys = {True: _cache_key(every_record, "sessions", scope), False: _cache_key(besides_sessions, "others", scope)}
+    kept = {part: cache.get(key) for part, key in keys.items()}
+    if None in kept.values():
+        everything = indicators()
+        order = [(reads_sessions(indicator), indicator.key) for indicator in everything]
         with summaries.shared_reads():
-            figures = [indicator.figure(scope) for indicator in indicators()]
-        cache.set(key, figures)
+            for part in (True, False):
+                if kept[part] is None:
+                    found = {i.key: i.figure(scope) for i in everything if reads_sessions(i) == part}
+                    kept[part] = {"order": order, "figures": found}
+                    cache.set(keys[part], kept[part])
+    # Both parts name the same pages (the curriculum, and so the indicators and their order).
+    figures = [kept[part]["figures"][key] for part, key in kept[True]["order"]]
     # The cache holds the whole figures, one computation for every viewer; what leaves this function for anyone
     # else is a copy without the breakdown by situation, so a facilitator is never served a manager's.
     if with_situation:

@@ -49,6 +49,8 @@ from reports.indicators.learning import held_sessions, session_list
 class ActiveCitizens:
     """Youth trained as active citizens who implemented a social action project."""
 
+    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+
     key: str = "active-citizens"
     section: str = COMMUNITY
     unit: str = "children"
@@ -104,6 +106,8 @@ class ActiveCitizens:
 @dataclass
 class ActiveCommunityGroups:
     """PCCs or child associations that met at least once in the period."""
+
+    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
 
     kind: str
     key: str
@@ -220,6 +224,8 @@ class SelfProtectionSpaces:
 @dataclass
 class PeopleSensitised:
     """People other than learners reached by sensitisation events."""
+
+    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
 
     key: str = "people-sensitised"
     section: str = COMMUNITY

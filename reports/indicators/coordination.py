@@ -52,6 +52,8 @@ def _where(row) -> str:
 class CoordinationMeetingsHeld:
     """Coordination and advocacy meetings held at one level: district, provincial or national."""
 
+    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+
     level: str
     key: str
     label: str
@@ -106,6 +108,8 @@ class CoordinationMeetingsHeld:
 @dataclass
 class PeopleTrained:
     """People trained: staff, peer educators, caregivers and other stakeholders, by sex (and audience)."""
+
+    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
 
     key: str = "people-trained"
     section: str = COMMUNITY
@@ -198,6 +202,8 @@ SIX_MONTHS = PlacementFollowUp.DUE_AFTER_DAYS[6]
 @dataclass
 class RetainedAtSixMonths:
     """Job placements and school enrolments whose 6-month follow-up found the young person still there."""
+
+    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
 
     key: str = "retained-6-months"
     section: str = OUTCOMES

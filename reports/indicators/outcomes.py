@@ -36,6 +36,8 @@ from reports.indicators.base import (
 class RecordIndicator:
     """Children with at least one dated record of a kind, in the period, at the chosen centres."""
 
+    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+
     key: str
     label: str
     definition: str
@@ -176,6 +178,8 @@ def first_centres() -> dict[int, int]:
 @dataclass
 class Registered:
     """Children registered: learners who joined a chosen centre in the period."""
+
+    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
 
     key: str = "registered"
     section: str = OUTCOMES

@@ -141,6 +141,8 @@ REFERRED = RecordIndicator(
 class ReferralsMade:
     """Referrals and linkages made in the period (each referral once, however often followed up)."""
 
+    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+
     key: str = "referrals-made"
     section: str = OUTCOMES
     unit: str = "referrals"
@@ -173,6 +175,8 @@ class ReferralsMade:
 @dataclass
 class ReferralsCompleted:
     """The share of the referrals made in the period that the child had received by its end."""
+
+    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
 
     key: str = "referrals-completed"
     section: str = OUTCOMES

@@ -10,7 +10,19 @@ from wagtail.models import ModelLogEntry
 from learners import services
 from lms import audit
 from reports.indicators import Scope, dashboard
-from tests.factories import assign, days_ago, make_centre, make_learner, role_users
+from reports.indicators.learning import AttendanceRate
+from reports.indicators.outcomes import RecordIndicator
+from tests.factories import (
+    add_members,
+    assign,
+    days_ago,
+    held_session,
+    make_centre,
+    make_group,
+    make_learner,
+    published_module,
+    role_users,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +107,56 @@ def test_another_period_has_its_own_figures(served):
     assert services_figure(served["scope"]).value == 1
     earlier = Scope(days_ago(90), days_ago(60), served["scope"].centre_ids)
     assert services_figure(earlier).value == 0
+
+
+@pytest.fixture
+def taught():
+    """A centre with a group of two learners following a module, one service received, and no session yet."""
+    users = role_users()
+    facilitator = users["facilitator"]
+    centre = make_centre("CTS")
+    assign(facilitator, centre)
+    module, (lesson,) = published_module("Rights", ["Our rights"], editor=users["editor"], reviewer=users["reviewer"])
+    learners = [make_learner(centre, facilitator, first_name=name) for name in ("Amin", "Bilal")]
+    group = make_group(centre, facilitator, [module])
+    add_members(group, learners, acting_user=facilitator)
+    services.service_record(learner=learners[0], kind="medical", date=days_ago(7), acting_user=facilitator)
+    return {
+        "facilitator": facilitator,
+        "group": group,
+        "lesson": lesson,
+        "learners": learners,
+        "scope": Scope(days_ago(30), days_ago(0), (centre.pk,)),
+    }
+
+
+def computed(monkeypatch, cls) -> list:
+    """Every figure an indicator class computes from now on (one entry per computation)."""
+    calls, figure = [], cls.figure
+
+    def counted(self, scope):
+        calls.append(self.key)
+        return figure(self, scope)
+
+    monkeypatch.setattr(cls, "figure", counted)
+    return calls
+
+
+@override_settings(CACHES=LOCAL_CACHE)
+def test_a_recorded_session_recomputes_only_the_figures_about_sessions(taught, monkeypatch):
+    scope = taught["scope"]
+    before = {figure.key: figure.value for figure in dashboard(scope)}
+    assert before["sessions-held"] == 0 and before["protective-services"] == 1
+    records, attendance = computed(monkeypatch, RecordIndicator), computed(monkeypatch, AttendanceRate)
+
+    fac = taught["facilitator"]
+    held_session(group=taught["group"], lesson=taught["lesson"], day=days_ago(1), acting_user=fac)
+    after = {figure.key: figure.value for figure in dashboard(scope)}
+    assert after["sessions-held"] == 1 and after["attendance-rate"] == 100
+    assert after["protective-services"] == 1
+    assert attendance == ["attendance-rate"] and records == []  # the services, jobs, schools: still kept
+
+    services.service_record(learner=taught["learners"][1], kind="counselling", date=days_ago(1), acting_user=fac)
+    again = {figure.key: figure.value for figure in dashboard(scope)}
+    assert again["protective-services"] == 2 and again["sessions-held"] == 1
+    assert "protective-services" in records and attendance == ["attendance-rate", "attendance-rate"]
