@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from learners.models import Centre
@@ -64,6 +65,21 @@ class ScopeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["centre"].queryset = access.centres_visible_to(user).order_by("name")
+
+    def centre_boxes(self) -> str:
+        """The centres' checkboxes, with the markup of the widget's own templates (a label around each box), written
+        here in one pass: a thousand centres through the widget templates took 200 ms of the dashboard's time."""
+        field = self["centre"]
+        chosen = {str(value) for value in field.value() or []}
+        checked = format_html(" checked")
+        return format_html_join(
+            "",
+            '<label for="{0}_{1}"><input type="checkbox" name="{2}" value="{3}" id="{0}_{1}"{4}> {5}</label>',
+            (
+                (field.auto_id, index, field.html_name, centre.pk, checked if str(centre.pk) in chosen else "", centre)
+                for index, centre in enumerate(self.fields["centre"].queryset)
+            ),
+        )
 
     def clean(self):
         data = super().clean()

@@ -237,6 +237,57 @@ class SummarisedModule(models.Model):
         return f"module {self.module_id}: {len(self.lesson_ids)} lessons"
 
 
+class SelfProtectionSummary(models.Model):
+    """The days of one month on which a centre's groups held sessions of the self-protection lessons that
+    `SummarisedTopic` lists: bit d - 1 of `days` is set when one was held on day d, so a period that cuts the month
+    still finds exactly its days."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    days = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["centre", "month"], name="self_protection_summary_slice")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.month:%Y-%m}: days {self.days:b}"
+
+
+class SelfProtectionPresence(models.Model):
+    """A child present at sessions of the self-protection lessons a centre's groups held in one month: the days
+    they were present (bit d - 1 of `days` for day d), and their sex and birth year. One row per child, centre and
+    month, so the children reached in any period are counted once, exactly."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    learner_id = models.IntegerField()
+    sex = models.CharField(max_length=1)
+    birth_year = models.PositiveSmallIntegerField(null=True)
+    age_band = models.CharField(max_length=5)  # empty when the birth year is known
+    days = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "month", "learner_id"], name="self_protection_presence_child")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.month:%Y-%m} learner {self.learner_id}: days {self.days:b}"
+
+
+class SummarisedTopic(models.Model):
+    """The lessons of a topic its summary rows are computed for (`SelfProtectionSummary`, `SelfProtectionPresence`):
+    a topic whose live lessons differ is counted from the records until `manage.py rebuild_summaries` runs, and
+    so is one being rebuilt for new lessons (`complete` off until every centre is done)."""
+
+    slug = models.SlugField(unique=True)
+    lesson_ids = models.JSONField()
+    complete = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.slug}: {len(self.lesson_ids)} lessons"
+
+
 class SummaryState(models.Model):
     """One row once the summary tables hold every record (after `rebuild_summaries`, or from the start on a
     database created empty): without it, the indicators read the records, so an upgraded site's figures are never

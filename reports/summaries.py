@@ -47,21 +47,25 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from courses.models import Attendance, QuizResult, Session, curriculum_modules
-from courses.selectors import lessons_completed, lessons_of_modules, quiz_pairs
+from courses.selectors import lessons_completed, lessons_of_modules, quiz_pairs, topic_lesson_ids
 from learners.models import Centre, CentreTransfer, Learner
 from lms.summaries import records_changed
 from reports.models import (
     AttendanceSummary,
     CompletionSummary,
     QuizSummary,
+    SelfProtectionPresence,
+    SelfProtectionSummary,
     SessionSummary,
     SummarisedModule,
+    SummarisedTopic,
     SummaryState,
 )
 
 HELD = Session.Status.HELD
 PRESENT = Attendance.Status.PRESENT
-SUMMARY_MODELS = (SessionSummary, AttendanceSummary, QuizSummary)
+SUMMARY_MODELS = (SessionSummary, AttendanceSummary, QuizSummary, SelfProtectionSummary, SelfProtectionPresence)
+SELF_PROTECTION_TOPIC = "self-protection"
 QUIZ_FIELDS = ["session__group__centre_id", "day", "lesson_id", "learner__sex", "learner__birth_year"]
 QUIZ_FIELDS.append("learner__age_band")
 
@@ -137,10 +141,57 @@ def _recompute(centre_ids: list[int], start: datetime.date | None = None, end: d
         for c, m, sex, year, band_, n, here in places
     ]
     quiz_rows = _quiz_rows(centre_ids, start, end)
+    topic_rows = _self_protection_rows(sessions, attendance)
     SessionSummary.objects.bulk_create(session_rows)
     AttendanceSummary.objects.bulk_create(attendance_rows, batch_size=2000)
     QuizSummary.objects.bulk_create(quiz_rows, batch_size=2000)
-    return len(session_rows) + len(attendance_rows) + len(quiz_rows)
+    for model, rows in topic_rows.items():
+        model.objects.bulk_create(rows, batch_size=2000)
+    return len(session_rows) + len(attendance_rows) + len(quiz_rows) + sum(map(len, topic_rows.values()))
+
+
+def day_bit(day: datetime.date) -> int:
+    """A day's bit in a month's `days` (SelfProtectionSummary, SelfProtectionPresence)."""
+    return 1 << (day.day - 1)
+
+
+def summarised_lessons(slug: str) -> list[int] | None:
+    """The lessons of a topic its summary rows hold, every centre done (None: not summarised, or being rebuilt)."""
+    found = SummarisedTopic.objects.filter(slug=slug, complete=True).values_list("lesson_ids", flat=True)
+    return read(("topic", slug), lambda _every: found.first())
+
+
+def _self_protection_rows(sessions, attendance) -> dict[type, list]:
+    """The self-protection rows of these held sessions and their attendance: per centre and month the days
+    sessions of the summarised self-protection lessons were held, and per child present the days they were."""
+    lesson_ids = SummarisedTopic.objects.filter(slug=SELF_PROTECTION_TOPIC).values_list("lesson_ids", flat=True).first()
+    if not lesson_ids:
+        return {}
+    held: dict[tuple, int] = defaultdict(int)
+    for centre_id, day in sessions.filter(lesson_id__in=lesson_ids).values_list("group__centre_id", "date"):
+        held[(centre_id, _month(day))] |= day_bit(day)
+    present: dict[tuple, list] = {}
+    rows = attendance.filter(session__lesson_id__in=lesson_ids, status=PRESENT)
+    for centre_id, day, learner_id, sex, year, band in rows.values_list(
+        "session__group__centre_id",
+        "session__date",
+        "learner_id",
+        "learner__sex",
+        "learner__birth_year",
+        "learner__age_band",
+    ).iterator(chunk_size=5000):
+        band = "" if year is not None else band
+        found = present.setdefault((centre_id, _month(day), learner_id), [sex, year, band, 0])
+        found[3] |= day_bit(day)
+    return {
+        SelfProtectionSummary: [SelfProtectionSummary(centre_id=c, month=m, days=d) for (c, m), d in held.items()],
+        SelfProtectionPresence: [
+            SelfProtectionPresence(
+                centre_id=c, month=m, learner_id=learner, sex=sex, birth_year=year, age_band=band, days=days
+            )
+            for (c, m, learner), (sex, year, band, days) in present.items()
+        ],
+    }
 
 
 def _quiz_rows(centre_ids: list[int], start: datetime.date | None, end: datetime.date | None) -> list[QuizSummary]:
@@ -277,6 +328,14 @@ def rebuild(*, log: Callable[[str], None] = lambda message: None) -> int:
     with transaction.atomic():  # rows of centres that no longer exist (derived rows cascade, but be thorough)
         for model in SUMMARY_MODELS:
             model.objects.exclude(centre_id__in=centre_ids).delete()
+        # The self-protection lessons as they are now. When an editor changed them, the figure reads the records
+        # until every centre is recomputed below (writes meanwhile already summarise the new lessons).
+        lesson_ids = sorted(topic_lesson_ids(SELF_PROTECTION_TOPIC))
+        topic, _created = SummarisedTopic.objects.get_or_create(
+            slug=SELF_PROTECTION_TOPIC, defaults={"lesson_ids": lesson_ids, "complete": False}
+        )
+        if topic.lesson_ids != lesson_ids:
+            SummarisedTopic.objects.filter(pk=topic.pk).update(lesson_ids=lesson_ids, complete=False)
     written = 0
     for done, centre_id in enumerate(centre_ids, start=1):
         with transaction.atomic():
@@ -288,6 +347,7 @@ def rebuild(*, log: Callable[[str], None] = lambda message: None) -> int:
         log(f"{done}/{len(centre_ids)} centres, {written} summary rows")
     written += rebuild_completions(log=log)
     with transaction.atomic():
+        SummarisedTopic.objects.filter(slug=SELF_PROTECTION_TOPIC).update(complete=True)
         SummaryState.objects.all().delete()
         SummaryState.objects.create(built_at=timezone.now())
     return written

@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 
 from django.core.cache import caches
-from django.db.models import Max, Q
 from django.utils import translation
 from wagtail.models import ModelLogEntry, PageLogEntry
 
@@ -84,12 +83,16 @@ def records_versions() -> tuple[str, str]:
     """Two values that change whenever a record or a page changes: every write is audited, so the newest audit
     entries name the state of the records (reads, downloads and sign-ins are audited too, but change nothing:
     audit.NOT_CHANGES). The first names the state of every record; the second that of every record but
-    sessions and what they hold (SESSION_ACTIONS), which the figures that read no session depend on."""
-    found = ModelLogEntry.objects.exclude(action__in=audit.NOT_CHANGES).aggregate(
-        last=Max("pk"), besides_sessions=Max("pk", filter=~Q(action__in=SESSION_ACTIONS))
-    )
-    pages = PageLogEntry.objects.aggregate(last=Max("pk"))["last"]
-    return f"{found['last']}.{pages}", f"{found['besides_sessions']}.{pages}"
+    sessions and what they hold (SESSION_ACTIONS), which the figures that read no session depend on.
+
+    Each is the newest matching entry, read backwards from the newest entry of all: the entries passed over are
+    only those made since the last change of that kind (a day's reads, a day's sessions), never the whole log,
+    which grows with every read of a record for as long as the site runs."""
+    entries = ModelLogEntry.objects.order_by("-pk").values_list("pk", flat=True)
+    last = entries.exclude(action__in=audit.NOT_CHANGES).first()
+    besides_sessions = entries.exclude(action__in=[*audit.NOT_CHANGES, *SESSION_ACTIONS]).first()
+    pages = PageLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return f"{last}.{pages}", f"{besides_sessions}.{pages}"
 
 
 def records_version() -> str:

@@ -35,7 +35,7 @@ from learners.models import (
 )
 from reports import summaries
 
-SELF_PROTECTION_TOPIC = "self-protection"
+SELF_PROTECTION_TOPIC = summaries.SELF_PROTECTION_TOPIC
 HELD = Session.Status.HELD
 PRESENT = Attendance.Status.PRESENT
 

@@ -1,15 +1,20 @@
 """Community indicators: PCCs and child associations active, Child Friendly Spaces giving
 self-protection education, people sensitised, and youth who implemented a social action project."""
 
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
+    Case,
     Count,
     F,
+    IntegerField,
     Max,
     Q,
     QuerySet,
     Sum,
+    When,
 )
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +28,9 @@ from learners.models import (
     SensitisationEvent,
 )
 from peer_educators import selectors as peer_selectors
+from reports import summaries
 from reports.indicators.base import (
+    AGE_BANDS,
     COMMUNITY,
     PRESENT,
     SELF_PROTECTION_TOPIC,
@@ -41,6 +48,7 @@ from reports.indicators.base import (
     tally,
 )
 from reports.indicators.learning import held_sessions, session_list
+from reports.models import SelfProtectionPresence, SelfProtectionSummary
 
 # ---- active citizens -------------------------------------------------------------------------
 
@@ -176,6 +184,29 @@ CHILD_ASSOCIATIONS = ActiveCommunityGroups(
 )
 
 
+def summary_days_in(scope: Scope):
+    """A filter of rows with `month` and `days` (bit d - 1 for day d) down to those with a day in the period: a
+    month inside it whole, a month it cuts by the days it holds."""
+    first = scope.start.replace(day=1)
+    cut = {}
+    for month in scope.months():
+        last_day = summaries.next_month(month) - datetime.timedelta(days=1)
+        if month < scope.start or last_day > scope.end:
+            days = range(max(scope.start, month).day, min(scope.end, last_day).day + 1)
+            cut[month] = sum(1 << (day - 1) for day in days)
+    held = Case(
+        *[When(month=month, then=F("days").bitand(mask)) for month, mask in cut.items()],
+        default=F("days"),
+        output_field=IntegerField(),
+    )
+
+    def in_period(rows: QuerySet) -> QuerySet:
+        rows = rows.filter(month__gte=first, month__lte=scope.end)
+        return rows.alias(held=held).exclude(held=0) if cut else rows
+
+    return in_period
+
+
 @dataclass
 class SelfProtectionSpaces:
     """Child Friendly Spaces that held self-protection sessions in the period."""
@@ -196,13 +227,43 @@ class SelfProtectionSpaces:
         return held_sessions(scope).filter(group__centre__kind=Centre.Kind.CFS, lesson_id__in=lesson_ids)
 
     def figure(self, scope: Scope) -> Figure:
-        """The spaces, the children they reached, and the spaces active each month."""
+        """The spaces, the children they reached, and the spaces active each month, from the summary tables
+        (reports/summaries.py: the days of each centre-month, and one row per child present and centre-month);
+        from the records while the topic's lessons differ from those summarised."""
+        lesson_ids = sorted(course_selectors.topic_lesson_ids(SELF_PROTECTION_TOPIC))
+        if summaries.summarised_lessons(SELF_PROTECTION_TOPIC) != lesson_ids:
+            return self.figure_from_records(scope)
+        spaces = Centre.objects.filter(kind=Centre.Kind.CFS, pk__in=scope.centre_ids)
+        in_period = summary_days_in(scope)
+        by_month: dict = defaultdict(set)
+        for centre_id, month in in_period(SelfProtectionSummary.objects.filter(centre__in=spaces)).values_list(
+            "centre_id", "month"
+        ):
+            by_month[month].add(centre_id)
+        reached = (
+            in_period(SelfProtectionPresence.objects.filter(centre__in=spaces))
+            .order_by()
+            .values_list("sex", "birth_year", "age_band")
+            .annotate(n=Count("learner_id", distinct=True))
+        )
+        by_sex, by_band = defaultdict(int), defaultdict(int)
+        for sex, birth_year, age_band, n in reached:
+            by_sex[sex] += n
+            by_band[band_of(birth_year, age_band, scope.end)] += n
+        total = len(set().union(*by_month.values()))
+        months = {month: len(centres) for month, centres in by_month.items()}
+        return self._figure(scope, total, tally(SEXES, by_sex), tally(AGE_BANDS, by_band), months)
+
+    def figure_from_records(self, scope: Scope) -> Figure:
+        """The same figure from the records alone (the reference the summaries are tested against)."""
         sessions = self.sessions(scope)
         total = sessions.values("group__centre_id").distinct().count()
         reached = Attendance.objects.filter(session__in=sessions, status=PRESENT).values("learner_id")
         _n, by_sex, by_band = learner_counts(reached, scope)
         months = monthly_totals(sessions, "date", Count("group__centre_id", distinct=True))
-        trend = monthly(scope, months)
+        return self._figure(scope, total, by_sex, by_band, months)
+
+    def _figure(self, scope: Scope, total: int, by_sex: list, by_band: list, months: dict) -> Figure:
         return Figure(
             self.key,
             str(self.label),
@@ -212,7 +273,7 @@ class SelfProtectionSpaces:
             total,
             by_sex,
             by_band,
-            trend,
+            monthly(scope, months),
             str(self.breakdown_note),
         )
 

@@ -24,7 +24,14 @@ from learners import services
 from learners.models import Centre, Learner, ServiceRecord
 from reports import summaries
 from reports.indicators import Scope, dashboard, indicators
-from reports.models import AttendanceSummary, CompletionSummary, QuizSummary, SessionSummary
+from reports.models import (
+    AttendanceSummary,
+    CompletionSummary,
+    QuizSummary,
+    SelfProtectionPresence,
+    SelfProtectionSummary,
+    SessionSummary,
+)
 from tests.factories import (
     add_members,
     assign,
@@ -61,25 +68,33 @@ def table_rows() -> tuple[list, list]:
     quizzes = sorted(QuizSummary.objects.values_list(*fields), key=repr)
     fields = ["module_id", "learner_id", "centre_id", "day", "sex", "birth_year", "age_band"]
     completions = sorted(CompletionSummary.objects.values_list(*fields), key=repr)
-    return sessions, attendance, quizzes, completions
+    spaces = sorted(SelfProtectionSummary.objects.values_list("centre_id", "month", "days"))
+    fields = ["centre_id", "month", "learner_id", "sex", "birth_year", "age_band", "days"]
+    reached = sorted(SelfProtectionPresence.objects.values_list(*fields), key=repr)
+    return sessions, attendance, quizzes, completions, spaces, reached
 
 
 class SummariesEqualRecords(TestCase):
-    """Two centres with two groups each, four learners per centre, one module of two lessons."""
+    """Two centres (the second a Child Friendly Space) with two groups each, four learners per centre, a module of
+    two lessons and a self-protection module of two lessons."""
 
     @classmethod
     def setUpTestData(cls):
         users = role_users()
         cls.fac = fac = users["facilitator"]
-        module, cls.lessons = topic_module(
+        module, rights = topic_module(
             "Rights", ["One", "Two"], topic="child-rights", editor=users["editor"], reviewer=users["reviewer"]
         )
+        safety, safe = topic_module(
+            "Safety", ["Three", "Four"], topic="self-protection", editor=users["editor"], reviewer=users["reviewer"]
+        )
+        cls.lessons = [*rights, *safe]
         cls.centres = [make_centre("AAA"), make_centre("BBB", kind=Centre.Kind.CFS)]
         year = timezone.localdate().year
         cls.groups = []
         for centre in cls.centres:
             assign(fac, centre)
-            first, second = (make_group(centre, fac, [module], name=name) for name in ("G1", "G2"))
+            first, second = (make_group(centre, fac, [module, safety], name=name) for name in ("G1", "G2"))
             cls.groups += [first, second]
             learners = [
                 make_learner(centre, fac, first_name=f"L{i}", sex="mf"[i % 2], birth_year=year - 8 - 4 * i)
@@ -96,7 +111,7 @@ class SummariesEqualRecords(TestCase):
         learner = learners[a % len(learners)]
         if kind == "record":
             group = self.groups[a % len(self.groups)]
-            session = session_plan(group=group, lesson=self.lessons[b % 2], date=day, acting_user=fac)
+            session = session_plan(group=group, lesson=self.lessons[b % len(self.lessons)], date=day, acting_user=fac)
             self.record(session, statuses)
         elif kind == "correct":
             held = list(Session.objects.filter(status=Session.Status.HELD).order_by("pk"))
