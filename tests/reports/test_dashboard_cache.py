@@ -57,7 +57,7 @@ def queries_of(scope: Scope) -> int:
 def test_the_same_scope_is_computed_once(served):
     first = queries_of(served["scope"])
     assert first > 20
-    assert queries_of(served["scope"]) == 3  # "which are the newest changes: of every record, of all but sessions, of pages?"
+    assert queries_of(served["scope"]) == 3  # the newest change of every record, of all but sessions, of pages
     assert services_figure(served["scope"]).value == 1
 
 
