@@ -3,8 +3,11 @@ of the two million attendance rows.
 
 What is kept (reports/models.py): per centre and month, the sessions held with their first and last day
 (SessionSummary), the places and presences at them per kind of learner, that is sex, birth year and the
-recorded age band when the birth year is unknown (AttendanceSummary), and the pairs of pre- and post-tests
-per lesson and kind of learner with the sum of their gains (QuizSummary). Both are additive: a figure sums the
+recorded age band when the birth year is unknown (AttendanceSummary), the pairs of pre- and post-tests
+per lesson and kind of learner with the sum of their gains (QuizSummary), and for the self-protection lessons
+(as `SummarisedTopic` lists them) the days sessions were held (SelfProtectionSummary) and one row per child
+present with the days they were (SelfProtectionPresence: a child counted once, exactly; bit d - 1 of `days` is
+day d, so a period that cuts a month keeps exactly its days). Both are additive: a figure sums the
 slices of its centres and months, and the age band is still worked out at the end of each period from the birth
 year, as `base.age_band_at` does, so one row serves every period.
 
@@ -16,9 +19,10 @@ summary commit or roll back together, so a figure is never stale, not even by a 
 slice take turns (a PostgreSQL advisory lock per slice; SQLite writes one at a time anyway), so neither adds
 its rows on top of the other's.
 
-Which indicators read them: sessions held, attendance rate, module completion and quiz gain (the heaviest: two
-million attendance rows, 1.4 million progress rows, 650,000 quiz results at the bench's size), each keeping its
-records-only computation as `figure_from_records`, the reference of tests/reports/test_summaries_property.py.
+Which indicators read them: sessions held, attendance rate, module completion, quiz gain and self-protection
+spaces (the heaviest: two million attendance rows, 1.4 million progress rows, 650,000 quiz results at the bench's
+size), each keeping its records-only computation as `figure_from_records`, the reference of
+tests/reports/test_summaries_property.py.
 The others still read the records: registration, protective services, certification, jobs, school (one row per
 learner or record, counted distinct, with the breakdown by situation read from LearnerSituation), referrals,
 retention, and the indicators over small tables (community groups and meetings, sensitisation events,

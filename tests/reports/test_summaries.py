@@ -1,6 +1,7 @@
 """The indicator summary tables: kept by the services in their own transaction (and rolled back with them),
 recomputed by `manage.py rebuild_summaries` to the very rows the services kept, and read by the dashboard."""
 
+import datetime
 import io
 from unittest import mock
 
@@ -13,14 +14,18 @@ from courses.models import Attendance
 from courses.selectors import member_ids_on
 from courses.services import quiz_results_record, session_plan, session_record
 from learners import services
+from learners.models import Centre
 from reports import summaries
 from reports.indicators import Scope, get
 from reports.models import (
     AttendanceSummary,
     CompletionSummary,
     QuizSummary,
+    SelfProtectionPresence,
+    SelfProtectionSummary,
     SessionSummary,
     SummarisedModule,
+    SummarisedTopic,
     SummaryState,
 )
 from tests.factories import (
@@ -126,3 +131,70 @@ class SummariesKeptByTheServices(TestCase):
         for indicator in (get("attendance-rate"), get("sessions-held"), quiz_gain):
             assert indicator.figure(self.scope) == indicator.figure_from_records(self.scope), indicator.key
         assert get("sessions-held").figure(self.scope).value == 3
+
+
+class SelfProtectionFromTheSummaries(TestCase):
+    """A Child Friendly Space and a drop-in centre, each with a group of two children; the self-protection module's
+    first lesson held at both on one day, its second at the space on another, with one child absent."""
+
+    @classmethod
+    def setUpTestData(cls):
+        users = role_users()
+        cls.fac = fac = users["facilitator"]
+        module, cls.lessons = topic_module(
+            "Safety", ["One", "Two"], topic="self-protection", editor=users["editor"], reviewer=users["reviewer"]
+        )
+        cls.space, centre = make_centre("CFS", kind=Centre.Kind.CFS), make_centre("DIC")
+        cls.groups, cls.learners = [], []
+        for place in (cls.space, centre):
+            assign(fac, place)
+            group = make_group(place, fac, [module], name="G")
+            learners = [make_learner(place, fac, first_name=name, sex=sex) for name, sex in (("A", "m"), ("B", "f"))]
+            add_members(group, learners, joined_on=days_ago(100), acting_user=fac)
+            cls.groups.append(group)
+            cls.learners += learners
+        cls.days = days_ago(40), days_ago(12)
+        for group in cls.groups:
+            held_session(group=group, lesson=cls.lessons[0], day=cls.days[0], acting_user=fac, absent=[])
+        held_session(
+            group=cls.groups[0], lesson=cls.lessons[1], day=cls.days[1], acting_user=fac, absent=cls.learners[1:2]
+        )
+        summaries.rebuild()
+        cls.scope = Scope(days_ago(60).replace(day=1), timezone.localdate(), (cls.space.pk, centre.pk))
+
+    def test_the_spaces_and_children_reached_come_from_the_summaries(self):
+        indicator = get("cfs-self-protection")
+        with mock.patch.object(type(indicator), "figure_from_records", side_effect=AssertionError("records read")):
+            figure = indicator.figure(self.scope)
+        assert figure == indicator.figure_from_records(self.scope)
+        assert figure.value == 1  # the drop-in centre is no Child Friendly Space
+        assert {t.key: t.value for t in figure.by_sex} == {"m": 1, "f": 1, "x": 0}
+        held: dict = {}
+        for day in self.days:  # bit d - 1 for day d, per month
+            held[day.replace(day=1)] = held.get(day.replace(day=1), 0) | 1 << (day.day - 1)
+        assert dict(SelfProtectionSummary.objects.filter(centre=self.space).values_list("month", "days")) == held
+        present = SelfProtectionPresence.objects.filter(centre=self.space, learner_id=self.learners[1].pk)
+        assert list(present.values_list("days", flat=True)) == [1 << (self.days[0].day - 1)]  # absent on the 2nd
+
+    def test_a_period_that_cuts_a_month_counts_only_its_days(self):
+        indicator = get("cfs-self-protection")
+        one_day = Scope(self.days[0], self.days[0], self.scope.centre_ids)
+        around = Scope(self.days[0] + datetime.timedelta(days=1), self.days[1], self.scope.centre_ids)
+        before = Scope(
+            self.days[0] - datetime.timedelta(days=3), self.days[0] - datetime.timedelta(days=1), self.scope.centre_ids
+        )
+        with mock.patch.object(type(indicator), "figure_from_records", side_effect=AssertionError("records read")):
+            figures = [indicator.figure(scope) for scope in (one_day, around, before)]
+        assert [figure.value for figure in figures] == [1, 1, 0]
+        assert [sum(t.value for t in figure.by_sex) for figure in figures] == [2, 1, 0]  # one was absent on the 2nd
+        for scope, figure in zip((one_day, around, before), figures, strict=True):
+            assert figure == indicator.figure_from_records(scope)
+
+    def test_a_new_lesson_or_a_rebuild_under_way_reads_the_records(self):
+        indicator = get("cfs-self-protection")
+        for change in ({"lesson_ids": [self.lessons[0].pk]}, {"complete": False}):
+            SummarisedTopic.objects.update(**change)  # an editor's change of the topic's lessons; a rebuild not done
+            with mock.patch.object(type(indicator), "figure_from_records", return_value="from the records"):
+                assert indicator.figure(self.scope) == "from the records"
+            summaries.rebuild()
+            assert SummarisedTopic.objects.get().complete
