@@ -55,9 +55,8 @@ from reports.models import SelfProtectionPresence, SelfProtectionSummary
 
 @dataclass
 class ActiveCitizens:
-    """Youth trained as active citizens who implemented a social action project."""
-
-    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+    """Youth trained as active citizens who implemented a social action project. It reads lessons completed (a
+    session that completes a team member's training counts at once), so it is computed again after a session."""
 
     key: str = "active-citizens"
     section: str = COMMUNITY

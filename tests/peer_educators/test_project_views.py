@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PillowImage
@@ -20,8 +20,10 @@ from courses.models import Topic
 from lms import roles
 from peer_educators import selectors, services
 from peer_educators.models import ActivityLog, ActivityPhoto, PeerEducator, PlannedActivity, Project
+from reports.indicators import Scope, dashboard
 from tests import factories
 from tests.factories import UserFactory, days_ago
+from tests.reports.test_dashboard_cache import LOCAL_CACHE
 
 pytestmark = pytest.mark.django_db
 
@@ -398,7 +400,7 @@ def indicator_world(world):
         project=in_progress, date=timezone.localdate(), description="Started", reach={}, acting_user=facilitator
     )
     services.project_abandon(project=project("Abandoned project", [a5]), reason="Rain", acting_user=facilitator)
-    return {**world, "counted": [a1, a2]}
+    return {**world, "counted": [a1, a2], "group": group, "lessons": lessons}
 
 
 def test_the_indicator_counts_exactly_the_youth_who_completed_the_module_and_a_project(indicator_world):
@@ -553,3 +555,17 @@ def test_the_project_pages_run_the_same_number_of_queries_whatever_their_size(wo
             acting_user=facilitator,
         )
     assert count_queries(client, url("project_list")) == few
+
+
+@override_settings(CACHES=LOCAL_CACHE)
+def test_a_session_that_completes_a_team_members_training_counts_on_the_dashboard_at_once(indicator_world):
+    scope = Scope(days_ago(30), timezone.localdate(), (indicator_world["centre"].pk,))
+
+    def active_citizens() -> int:
+        return next(figure.value for figure in dashboard(scope) if figure.key == "active-citizens")
+
+    assert active_citizens() == 2
+    group, lessons = indicator_world["group"], indicator_world["lessons"]
+    # Chand, on the completed project, makes up the lesson he missed: a session, and nothing else.
+    factories.held_session(group=group, lesson=lessons[1], day=days_ago(3), acting_user=indicator_world["facilitator"])
+    assert active_citizens() == 3
