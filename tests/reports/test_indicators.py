@@ -322,7 +322,12 @@ def test_active_citizens_are_trained_youth_on_a_project_completed_in_the_period(
 
     completed_project("Clean park", [trained[0], untrained], S)
     completed_project("Clean street", [trained[1]], end(1))
+    completed_project("Clean market", [trained[0]], E)  # a second project: counted once, in both months
 
     figure = get("active-citizens").figure(Scope(S, E, (centre.pk,)))
     assert figure.value == 1
-    assert [row[0] for row in get("active-citizens").record_list(Scope(S, E, (centre.pk,))).rows()] == [trained[0].code]
+    assert {t.key: t.value for t in figure.by_sex} == {"m": 1, "f": 0, "x": 0}
+    trend = {t.key: t.value for t in figure.trend}
+    assert trend[S.strftime("%Y-%m")] == trend[E.strftime("%Y-%m")] == 1 and sum(trend.values()) == 2
+    rows = get("active-citizens").record_list(Scope(S, E, (centre.pk,))).rows()
+    assert [row[0] for row in rows] == [trained[0].code] * 2  # a row per project
