@@ -47,7 +47,11 @@ def unwrapped(instance: Any) -> Any:
 
 
 def record(instance: models.Model, action: str, *, user, data: dict[str, Any] | None = None) -> None:
-    """Write one audit entry for an action on a record (a user account included, even as request.user)."""
+    """Write one audit entry for an action on a record (a user account included, even as request.user). The action
+    must be registered (`register_log_actions`), as for `record_read`: Wagtail's log does not check, and the figures'
+    cache looks for changes under the registered actions only (`reports.indicators.newest_entries`)."""
+    if not log_action_registry.action_exists(action):
+        raise ValueError(f"The log action {action!r} has not been registered.")
     log(unwrapped(instance), action, user=unwrapped(user), data=data or {}, content_changed=action not in NOT_CHANGES)
 
 

@@ -58,6 +58,8 @@ class ActiveCitizens:
     """Youth trained as active citizens who implemented a social action project. It reads lessons completed (a
     session that completes a team member's training counts at once), so it is computed again after a session."""
 
+    reads = frozenset({"projects", "sessions"})  # the records it reads (indicators.CHANGES)
+
     key: str = "active-citizens"
     section: str = COMMUNITY
     unit: str = "children"
@@ -132,7 +134,7 @@ class ActiveCitizens:
 class ActiveCommunityGroups:
     """PCCs or child associations that met at least once in the period."""
 
-    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+    reads = frozenset({"community"})  # the records it reads (indicators.CHANGES)
 
     kind: str
     key: str
@@ -228,6 +230,8 @@ def summary_days_in(scope: Scope):
 class SelfProtectionSpaces:
     """Child Friendly Spaces that held self-protection sessions in the period."""
 
+    reads = frozenset({"sessions"})  # the records it reads (indicators.CHANGES)
+
     key: str = "cfs-self-protection"
     section: str = COMMUNITY
     unit: str = "centres"
@@ -303,7 +307,7 @@ class SelfProtectionSpaces:
 class PeopleSensitised:
     """People other than learners reached by sensitisation events."""
 
-    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+    reads = frozenset({"community"})  # the records it reads (indicators.CHANGES)
 
     key: str = "people-sensitised"
     section: str = COMMUNITY

@@ -52,7 +52,7 @@ def _where(row) -> str:
 class CoordinationMeetingsHeld:
     """Coordination and advocacy meetings held at one level: district, provincial or national."""
 
-    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+    reads = frozenset({"coordination"})  # the records it reads (indicators.CHANGES)
 
     level: str
     key: str
@@ -109,7 +109,7 @@ class CoordinationMeetingsHeld:
 class PeopleTrained:
     """People trained: staff, peer educators, caregivers and other stakeholders, by sex (and audience)."""
 
-    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+    reads = frozenset({"coordination"})  # the records it reads (indicators.CHANGES)
 
     key: str = "people-trained"
     section: str = COMMUNITY
@@ -203,7 +203,7 @@ SIX_MONTHS = PlacementFollowUp.DUE_AFTER_DAYS[6]
 class RetainedAtSixMonths:
     """Job placements and school enrolments whose 6-month follow-up found the young person still there."""
 
-    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+    reads = frozenset({"outcomes"})  # the records it reads (indicators.CHANGES)
 
     key: str = "retained-6-months"
     section: str = OUTCOMES

@@ -100,6 +100,8 @@ def quiz_sums(scope: Scope, whole: Q, lesson_ids: list[int] | None) -> dict[int,
 class ModuleIndicator:
     """An indicator about one module: its key, label and definition name the module and its lessons."""
 
+    reads = frozenset({"sessions"})  # the records it reads (indicators.CHANGES)
+
     module: ModulePage
     lesson_ids: list[int]
     section: str = LEARNING
@@ -277,6 +279,8 @@ def session_list(title: str, definition: str, sessions: QuerySet) -> RecordList:
 class SessionsHeld:
     """Sessions held in the period."""
 
+    reads = frozenset({"sessions"})  # the records it reads (indicators.CHANGES)
+
     key: str = "sessions-held"
     section: str = LEARNING
     unit: str = "sessions"
@@ -321,6 +325,8 @@ def _rate(present: int, total: int) -> float | None:
 @dataclass
 class AttendanceRate:
     """Share of learners recorded present at sessions held in the period."""
+
+    reads = frozenset({"sessions"})  # the records it reads (indicators.CHANGES)
 
     key: str = "attendance-rate"
     section: str = LEARNING

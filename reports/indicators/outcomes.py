@@ -36,8 +36,6 @@ from reports.indicators.base import (
 class RecordIndicator:
     """Children with at least one dated record of a kind, in the period, at the chosen centres."""
 
-    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
-
     key: str
     label: str
     definition: str
@@ -47,6 +45,7 @@ class RecordIndicator:
     detail: Callable[[object], str]  # a record's detail column
     detail_heading: str
     base: Callable[[], QuerySet]
+    reads: frozenset[str]  # the kinds of records it reads (indicators.CHANGES)
     unit: str = "children"
 
     def records(self, scope: Scope) -> QuerySet:
@@ -123,6 +122,7 @@ SERVICES = RecordIndicator(
     detail=_service_detail,
     detail_heading=_("Service"),
     base=lambda: ServiceRecord.objects.all(),
+    reads=frozenset({"services"}),
 )
 CERTIFIED = RecordIndicator(
     key="certified",
@@ -137,6 +137,7 @@ CERTIFIED = RecordIndicator(
     detail=_certificate_detail,
     detail_heading=_("Trade and board"),
     base=lambda: TrainingEnrolment.objects.filter(certified_on__isnull=False).select_related("trade"),
+    reads=frozenset({"outcomes"}),
 )
 PLACED = RecordIndicator(
     key="placed-in-jobs",
@@ -148,6 +149,7 @@ PLACED = RecordIndicator(
     detail=_placement_detail,
     detail_heading=_("Work"),
     base=lambda: JobPlacement.objects.select_related("trade"),
+    reads=frozenset({"outcomes"}),
 )
 MAINSTREAMED = RecordIndicator(
     key="mainstreamed",
@@ -159,6 +161,7 @@ MAINSTREAMED = RecordIndicator(
     detail=lambda record: str(_("Class %(grade)s")) % {"grade": record.grade},
     detail_heading=_("Class or grade"),
     base=lambda: SchoolEnrolment.objects.all(),
+    reads=frozenset({"outcomes"}),
 )
 
 
@@ -179,7 +182,7 @@ def first_centres() -> dict[int, int]:
 class Registered:
     """Children registered: learners who joined a chosen centre in the period."""
 
-    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+    reads = frozenset({"registration"})  # the records it reads (indicators.CHANGES)
 
     key: str = "registered"
     section: str = OUTCOMES

@@ -134,6 +134,7 @@ REFERRED = RecordIndicator(
     detail=lambda referral: f"{referral.provider.name} ({referral.get_reason_display()})",
     detail_heading=_("Referred to"),
     base=lambda: Referral.objects.select_related("provider"),
+    reads=frozenset({"referrals"}),
 )
 
 
@@ -141,7 +142,7 @@ REFERRED = RecordIndicator(
 class ReferralsMade:
     """Referrals and linkages made in the period (each referral once, however often followed up)."""
 
-    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+    reads = frozenset({"referrals"})  # the records it reads (indicators.CHANGES)
 
     key: str = "referrals-made"
     section: str = OUTCOMES
@@ -176,7 +177,7 @@ class ReferralsMade:
 class ReferralsCompleted:
     """The share of the referrals made in the period that the child had received by its end."""
 
-    reads_sessions = False  # nor attendance, lessons or quizzes: kept after a session (indicators.dashboard)
+    reads = frozenset({"referrals"})  # the records it reads (indicators.CHANGES)
 
     key: str = "referrals-completed"
     section: str = OUTCOMES
