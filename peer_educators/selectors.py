@@ -183,12 +183,9 @@ def project_reach(projects) -> dict[int, dict[str, int]]:
     return {row.pop("project_id"): {k: v or 0 for k, v in row.items()} for row in totals}
 
 
-def active_citizen_places(centres=None, *, start: datetime.date | None = None, end: datetime.date | None = None):
-    """Team places on projects completed in the period (all time when no period is given) held by youth who
-    completed every lesson of the active-citizenship module(s). Returns a ProjectMember queryset."""
-    lesson_ids = course_selectors.topic_lesson_ids(CITIZENSHIP_TOPIC)
-    if not lesson_ids:
-        return ProjectMember.objects.none()
+def completed_project_places(centres=None, *, start: datetime.date | None = None, end: datetime.date | None = None):
+    """Team places on projects completed in the period (all time when no period is given), at these centres (all
+    when None). Returns a ProjectMember queryset."""
     places = ProjectMember.objects.filter(project__status=Project.Status.COMPLETED)
     if centres is not None:
         places = places.filter(project__centre__in=centres)
@@ -196,6 +193,16 @@ def active_citizen_places(centres=None, *, start: datetime.date | None = None, e
         places = places.filter(project__completed_on__gte=start)
     if end:
         places = places.filter(project__completed_on__lte=end)
+    return places
+
+
+def active_citizen_places(centres=None, *, start: datetime.date | None = None, end: datetime.date | None = None):
+    """Team places on projects completed in the period (all time when no period is given) held by youth who
+    completed every lesson of the active-citizenship module(s). Returns a ProjectMember queryset."""
+    lesson_ids = course_selectors.topic_lesson_ids(CITIZENSHIP_TOPIC)
+    if not lesson_ids:
+        return ProjectMember.objects.none()
+    places = completed_project_places(centres, start=start, end=end)
     # Only the team members' progress is read: the teams are small, the progress table is not.
     trained = (
         course_selectors.learners_who_completed(lesson_ids)

@@ -19,7 +19,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from courses import selectors as course_selectors
-from courses.models import Attendance
+from courses.models import Attendance, curriculum_modules
 from learners.models import (
     Centre,
     CommunityGroup,
@@ -48,7 +48,7 @@ from reports.indicators.base import (
     tally,
 )
 from reports.indicators.learning import held_sessions, session_list
-from reports.models import SelfProtectionPresence, SelfProtectionSummary
+from reports.models import CompletionSummary, SelfProtectionPresence, SelfProtectionSummary, SummarisedModule
 
 # ---- active citizens -------------------------------------------------------------------------
 
@@ -70,13 +70,54 @@ class ActiveCitizens:
     )
 
     def members(self, scope: Scope) -> QuerySet:
-        """Team places on projects completed in the scope, by youth who completed the training."""
+        """Team places on projects completed in the scope, by youth who completed the training: who completed it is
+        read from the module completion summary (one row per child and module), or from the lessons completed while
+        a module's lessons differ from those summarised."""
+        trained = self.trained()
+        if trained is None:
+            return self.members_from_records(scope)
+        places = peer_selectors.completed_project_places(scope.centre_ids, start=scope.start, end=scope.end)
+        return places.filter(learner_id__in=trained.filter(learner_id__in=places.values("learner_id")))
+
+    def members_from_records(self, scope: Scope) -> QuerySet:
+        """The same places, who completed the training read from the lessons completed."""
         return peer_selectors.active_citizen_places(scope.centre_ids, start=scope.start, end=scope.end)
+
+    @staticmethod
+    def trained() -> QuerySet | None:
+        """The ids of youth with a completion of every active-citizenship module in the summary (None: a module's
+        lessons differ from those summarised, or there is no such module with lessons)."""
+        modules = course_selectors.lessons_of_modules(
+            list(curriculum_modules().filter(topic__slug=peer_selectors.CITIZENSHIP_TOPIC))
+        )
+        modules = {
+            module_id: sorted(lesson.pk for lesson in lessons) for module_id, lessons in modules.items() if lessons
+        }
+        summarised = summaries.read(
+            ("modules",), lambda _every: dict(SummarisedModule.objects.values_list("module_id", "lesson_ids"))
+        )
+        if not modules or any(summarised.get(module_id) != lesson_ids for module_id, lesson_ids in modules.items()):
+            return None
+        return (
+            CompletionSummary.objects.filter(module_id__in=list(modules))
+            .order_by()
+            .values("learner_id")
+            .annotate(modules=Count("module_id"))
+            .filter(modules=len(modules))
+            .values("learner_id")
+        )
 
     def figure(self, scope: Scope) -> Figure:
         """Youth counted once, by sex and age band, and by the month their project was completed: one query for
         the team places (thousands at most), counted here."""
-        places = self.members(scope).values_list(
+        return self._figure(scope, self.members(scope))
+
+    def figure_from_records(self, scope: Scope) -> Figure:
+        """The same figure, who completed the training read from the lessons completed (the reference)."""
+        return self._figure(scope, self.members_from_records(scope))
+
+    def _figure(self, scope: Scope, members: QuerySet) -> Figure:
+        places = members.values_list(
             "learner_id", "project__completed_on", "learner__sex", "learner__birth_year", "learner__age_band"
         )
         youth: dict[int, tuple[str, str]] = {}
