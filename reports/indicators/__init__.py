@@ -130,9 +130,9 @@ def newest_entries() -> tuple[dict[str, int | None], int | None]:
     actions = sorted(action for action, _label in log_actions.get_choices() if action not in audit.NOT_CHANGES)
     quote = connection.ops.quote_name
     entries, pages = quote(ModelLogEntry._meta.db_table), quote(PageLogEntry._meta.db_table)
-    newest = ", ".join([f"(SELECT MAX(id) FROM {entries} WHERE action = %s)"] * len(actions))
+    # Only the two tables' own names are written into the statement; the actions are parameters.
+    newest = ", ".join([f"(SELECT MAX(id) FROM {entries} WHERE action = %s)"] * len(actions))  # nosec B608
     with connection.cursor() as cursor:
-        # Only the two tables' own names are written into the statement; the actions are parameters.
         cursor.execute(f"SELECT {newest}, (SELECT MAX(id) FROM {pages})", actions)  # nosec B608
         *found, last_page = cursor.fetchone()
     return dict(zip(actions, found, strict=True)), last_page
