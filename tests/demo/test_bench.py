@@ -36,6 +36,7 @@ PAGES = [
     "indicator_records",
     "indicator_dashboard_cold",
     "indicator_dashboard_after_write",
+    "indicator_dashboard_after_service",
 ]
 
 
@@ -92,6 +93,10 @@ def test_bench_builds_a_small_data_set_and_writes_each_pages_timings_as_json(tmp
     assert pages["indicator_dashboard"]["queries"] < 15 < pages["indicator_dashboard_cold"]["queries"]
     # After a write the figures are computed again (from the summary tables the builder filled and the write kept).
     assert pages["indicator_dashboard"]["queries"] < 15 < pages["indicator_dashboard_after_write"]["queries"]
+    # After a service only the figures that read services are computed again; the bench's own record is gone after.
+    after_service = pages["indicator_dashboard_after_service"]["queries"]
+    assert pages["indicator_dashboard"]["queries"] < after_service < pages["indicator_dashboard_cold"]["queries"]
+    assert not ServiceRecord.objects.filter(provider="Bench counsellor").exists()
     assert report["rebuild_summaries"]["seconds"] >= 0 and AttendanceSummary.objects.exists()
     export = report["export"]
     assert export["learners_10k"] == export["learners_100k"] == 50  # too few learners to make a smaller download

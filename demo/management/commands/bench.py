@@ -16,7 +16,9 @@ The database is wiped and migrated first (only when its name contains "bench"), 
 `demo.bench.build`, its indicator summaries are rebuilt once more (timed: `rebuild_summaries` in the JSON), and
 then each page is timed by `demo.bench.timing`; the indicator dashboard three ways: as served (figures cached),
 computed afresh (`indicator_dashboard_cold`, the cache emptied) and as the first view after a write
-(`indicator_dashboard_after_write`: one session recorded through the service before each request). Results go
+(`indicator_dashboard_after_write`: one session recorded through the service before each request), and as the first
+view after a service is recorded or removed (`indicator_dashboard_after_service`: the figures that read services
+computed again, the others kept). Results go
 to the JSON file named by BENCH_OUT (default bench-results.json) and to a table on the console. A page or download
 that does not answer 200 makes the command fail; a page over its targets is reported as FAIL in the
 table and the JSON, without failing the command (timings depend on the machine). `--scale 0.1` builds
@@ -46,7 +48,8 @@ from courses.models import Attendance, LessonPage
 from courses.services import session_record
 from demo.bench import build, timing
 from demo.bench import offline as offline_bench
-from learners.models import Centre, Learner
+from learners.models import Centre, Learner, ServiceRecord
+from learners.services import outcome_remove, service_record
 from lms.settings import base as base_settings
 from lms.storage import private_storage
 from reports import export_requests, summaries
@@ -243,6 +246,20 @@ class Command(BaseCommand):
                 )
             )
             undo()
+            # The first view after a service is recorded (or removed again): the figures that read services are
+            # computed afresh from the records, the others kept (reports.indicators.CHANGES).
+            write, undo = self._service_writer(world)
+            results.append(
+                timing.measure(
+                    manager_client,
+                    "indicator_dashboard_after_service",
+                    dashboard_url,
+                    requests,
+                    before_each=write,
+                    **report_targets,
+                )
+            )
+            undo()
             export, downloads = self._measure_export(manager_client)
         return results, export, downloads
 
@@ -269,6 +286,32 @@ class Command(BaseCommand):
             record({**original, first: turned[original[first]]} if next(flips) else original)
 
         return write, lambda: record(original)
+
+    @staticmethod
+    def _service_writer(world: build.BenchWorld) -> tuple:
+        """A write and its undoing: the write records a counselling session for the bench learner yesterday through
+        `service_record` every other time (with a provider the builder never writes, so it is the bench's own
+        record), and removes it through `outcome_remove` in between; the undoing removes it if it is there."""
+        learner, user, provider = world.learner, world.facilitator, "Bench counsellor"
+        day = timezone.localdate() - datetime.timedelta(days=1)
+        ours = {"learner": learner, "kind": "counselling", "date": day, "provider": provider}
+        flips = itertools.cycle([True, False])
+
+        def recorded() -> ServiceRecord | None:
+            return ServiceRecord.objects.filter(**ours).first()
+
+        def undo() -> None:
+            record = recorded()
+            if record is not None:
+                outcome_remove(record=record, acting_user=user)
+
+        def write() -> None:
+            if next(flips):
+                service_record(**ours, acting_user=user)
+            else:
+                undo()
+
+        return write, undo
 
     def _measure_export(self, client) -> tuple[dict, list]:
         """The CSV of every learner registered at about 10,000 learners' centres, then at all centres, over a
