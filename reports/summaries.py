@@ -159,6 +159,11 @@ def day_bit(day: datetime.date) -> int:
     return 1 << (day.day - 1)
 
 
+def summarised_modules() -> dict[int, list[int]]:
+    """The lessons of each module its completions are summarised for (`SummarisedModule`), by module id."""
+    return read(("modules",), lambda _every: dict(SummarisedModule.objects.values_list("module_id", "lesson_ids")))
+
+
 def summarised_lessons(slug: str) -> list[int] | None:
     """The lessons of a topic its summary rows hold, every centre done (None: not summarised, or being rebuilt)."""
     found = SummarisedTopic.objects.filter(slug=slug, complete=True).values_list("lesson_ids", flat=True)

@@ -49,7 +49,7 @@ from reports.indicators.base import (
     tally,
 )
 from reports.indicators.learning import held_sessions, session_list
-from reports.models import CompletionSummary, SelfProtectionPresence, SelfProtectionSummary, SummarisedModule
+from reports.models import CompletionSummary, SelfProtectionPresence, SelfProtectionSummary
 
 # ---- active citizens -------------------------------------------------------------------------
 
@@ -94,9 +94,7 @@ class ActiveCitizens:
         modules = {
             module_id: sorted(lesson.pk for lesson in lessons) for module_id, lessons in modules.items() if lessons
         }
-        summarised = summaries.read(
-            ("modules",), lambda _every: dict(SummarisedModule.objects.values_list("module_id", "lesson_ids"))
-        )
+        summarised = summaries.summarised_modules()
         if not modules or any(summarised.get(module_id) != lesson_ids for module_id, lesson_ids in modules.items()):
             return None
         return (

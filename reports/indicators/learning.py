@@ -43,7 +43,7 @@ from reports.indicators.base import (
     sex_labels,
     tally,
 )
-from reports.models import AttendanceSummary, CompletionSummary, QuizSummary, SessionSummary, SummarisedModule
+from reports.models import AttendanceSummary, CompletionSummary, QuizSummary, SessionSummary
 from reports.summaries import centre_on, moves_of
 
 # ---- module completion ---------------------------------------------------------------------------
@@ -181,9 +181,7 @@ class ModuleCompletion(ModuleIndicator):
         """Children who completed the module, by sex, age band and month of completion, from the summary table
         (reports/summaries.py: one row per child and module); from the records while the module's lessons differ
         from those summarised (until `manage.py rebuild_summaries` runs)."""
-        summarised = summaries.read(
-            ("modules",), lambda _every: dict(SummarisedModule.objects.values_list("module_id", "lesson_ids"))
-        )
+        summarised = summaries.summarised_modules()
         if summarised.get(self.module.pk) != sorted(self.lesson_ids) or not self.lesson_ids:
             return self.figure_from_records(scope)
         counts = summaries.read(
