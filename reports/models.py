@@ -147,7 +147,17 @@ class ExportRequest(models.Model):
 # ---- indicator summary tables (reports/summaries.py keeps them; see its docstring) ---------------------------
 
 
-class SessionSummary(models.Model):
+class DerivedFromRecords(models.Model):
+    """A summary table: rebuilt from the records (`manage.py rebuild_summaries`), so a backup leaves it out and
+    restore rebuilds it (home/backup/tables.py reads `derived_from_records`)."""
+
+    derived_from_records = True
+
+    class Meta:
+        abstract = True
+
+
+class SessionSummary(DerivedFromRecords):
     """Sessions held by a centre's groups in one month, with the first and last day one was held: a slice of the
     month wholly inside a period is read from here, one cut by the period's edge from the records."""
 
@@ -164,7 +174,7 @@ class SessionSummary(models.Model):
         return f"{self.centre_id} {self.month:%Y-%m}: {self.held}"
 
 
-class AttendanceSummary(models.Model):
+class AttendanceSummary(DerivedFromRecords):
     """Places and presences at sessions held by a centre's groups in one month, per kind of learner (sex, birth
     year, and the recorded age band when the birth year is not known): additive, so any set of slices sums."""
 
@@ -183,7 +193,7 @@ class AttendanceSummary(models.Model):
         return f"{self.centre_id} {self.month:%Y-%m} {self.sex} {self.birth_year}: {self.present}/{self.places}"
 
 
-class QuizSummary(models.Model):
+class QuizSummary(DerivedFromRecords):
     """Pairs of pre- and post-tests (`courses.selectors.quiz_pairs`) taken at sessions held by a centre's groups in
     one month, per lesson and kind of learner: how many pairs, and the sum of their gains in percentage points."""
 
@@ -203,7 +213,7 @@ class QuizSummary(models.Model):
         return f"{self.centre_id} {self.month:%Y-%m} lesson {self.lesson_id}: {self.pairs} pairs"
 
 
-class CompletionSummary(models.Model):
+class CompletionSummary(DerivedFromRecords):
     """A child who completed every lesson of a module (as `SummarisedModule` lists them): the day of the last one,
     the centre they were at on that day, and their sex and birth year. One row per child and module, so counting
     rows counts children."""
@@ -226,7 +236,7 @@ class CompletionSummary(models.Model):
         return f"module {self.module_id}: learner {self.learner_id} on {self.day}"
 
 
-class SummarisedModule(models.Model):
+class SummarisedModule(DerivedFromRecords):
     """The lessons a module had when its completions were summarised: a module whose lessons have changed since
     is counted from the records until `manage.py rebuild_summaries` runs."""
 
@@ -237,7 +247,7 @@ class SummarisedModule(models.Model):
         return f"module {self.module_id}: {len(self.lesson_ids)} lessons"
 
 
-class SelfProtectionSummary(models.Model):
+class SelfProtectionSummary(DerivedFromRecords):
     """The days of one month on which a centre's groups held sessions of the self-protection lessons that
     `SummarisedTopic` lists: bit d - 1 of `days` is set when one was held on day d, so a period that cuts the month
     still finds exactly its days."""
@@ -253,7 +263,7 @@ class SelfProtectionSummary(models.Model):
         return f"{self.centre_id} {self.month:%Y-%m}: days {self.days:b}"
 
 
-class SelfProtectionPresence(models.Model):
+class SelfProtectionPresence(DerivedFromRecords):
     """A child present at sessions of the self-protection lessons a centre's groups held in one month: the days
     they were present (bit d - 1 of `days` for day d), and their sex and birth year. One row per child, centre and
     month, so the children reached in any period are counted once, exactly."""
@@ -275,7 +285,7 @@ class SelfProtectionPresence(models.Model):
         return f"{self.centre_id} {self.month:%Y-%m} learner {self.learner_id}: days {self.days:b}"
 
 
-class SummarisedTopic(models.Model):
+class SummarisedTopic(DerivedFromRecords):
     """The lessons of a topic its summary rows are computed for (`SelfProtectionSummary`, `SelfProtectionPresence`):
     a topic whose live lessons differ is counted from the records until `manage.py rebuild_summaries` runs, and
     so is one being rebuilt for new lessons (`complete` off until every centre is done)."""
@@ -288,7 +298,7 @@ class SummarisedTopic(models.Model):
         return f"{self.slug}: {len(self.lesson_ids)} lessons"
 
 
-class SummaryState(models.Model):
+class SummaryState(DerivedFromRecords):
     """One row once the summary tables hold every record (after `rebuild_summaries`, or from the start on a
     database created empty): without it, the indicators read the records, so an upgraded site's figures are never
     taken from tables not yet filled."""

@@ -21,26 +21,29 @@ from django.db import connections, models, router, transaction
 from django.utils.encoding import is_protected_type
 
 # The search index is derived from the pages and differs between engines (PostgreSQL keeps tsvectors,
-# SQLite an FTS5 table filled by triggers), and the indicator summary tables are derived from the records
-# (reports/summaries.py): they are not backed up, and restore rebuilds them.
-SUMMARY_TABLES = {
-    "reports_sessionsummary",
-    "reports_attendancesummary",
-    "reports_quizsummary",
-    "reports_completionsummary",
-    "reports_summarisedmodule",
-    "reports_summarystate",
-}
-DERIVED_TABLES = frozenset({"wagtailsearch_indexentry", "wagtailsearch_indexentry_fts", *SUMMARY_TABLES})
+# SQLite an FTS5 table filled by triggers), and the indicator summary tables (models marked
+# `derived_from_records`, reports/summaries.py) are derived from the records: they are not backed up,
+# and restore rebuilds them.
+SEARCH_TABLES = frozenset({"wagtailsearch_indexentry", "wagtailsearch_indexentry_fts"})
 CHUNK = 2000
+
+
+def summary_tables() -> frozenset[str]:
+    """The tables of every model derived from the records (the indicator summaries)."""
+    return frozenset(m._meta.db_table for m in apps.get_models() if getattr(m, "derived_from_records", False))
+
+
+def derived_tables() -> frozenset[str]:
+    """Tables a backup leaves out and restore rebuilds: the search index and the indicator summaries."""
+    return SEARCH_TABLES | summary_tables()
 
 
 def backed_up_models(using: str = "default") -> list[type[models.Model]]:
     """Every model with a table of its own in this database (many-to-many tables included), derived tables excepted."""
-    found = []
+    found, derived = [], derived_tables()
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
-        if meta.proxy or not meta.managed or meta.db_table in DERIVED_TABLES:
+        if meta.proxy or not meta.managed or meta.db_table in derived:
             continue
         if router.allow_migrate_model(using, model):
             found.append(model)
@@ -135,7 +138,7 @@ def load_database(source: Path, *, expected: dict[str, int], using: str = "defau
         with connection.cursor() as cursor:
             # The search index and the indicator summaries go too (they point at content types and centres;
             # restore rebuilds them afterwards): PostgreSQL refuses to empty a table another one still points at.
-            emptied = {"wagtailsearch_indexentry", *SUMMARY_TABLES}
+            emptied = {"wagtailsearch_indexentry", *summary_tables()}
             derived = [t for t in connection.introspection.table_names(cursor) if t in emptied]
             for sql in connection.ops.sql_flush(no_style(), [*known, *derived], allow_cascade=False):
                 cursor.execute(sql)
@@ -183,11 +186,11 @@ def table_row_counts(using: str = "default") -> dict[str, int]:
     """Rows in every table of the database (what a restore drill compares), derived tables excepted."""
     connection = connections[using]
     quote = connection.ops.quote_name
-    counts = {}
+    counts, derived = {}, derived_tables()
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             # SQLite keeps an FTS5 index in shadow tables named after it (wagtailsearch_indexentry_fts_data, ...).
-            if table in DERIVED_TABLES or table.startswith("wagtailsearch_indexentry_fts_"):
+            if table in derived or table.startswith("wagtailsearch_indexentry_fts_"):
                 continue
             # A table name read from the database itself, quoted.
             cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # nosec B608
