@@ -359,7 +359,20 @@ def rebuild(*, log: Callable[[str], None] = lambda message: None) -> int:
         SummarisedTopic.objects.filter(slug=SELF_PROTECTION_TOPIC).update(complete=True)
         SummaryState.objects.all().delete()
         SummaryState.objects.create(built_at=timezone.now())
+    analyse()
     return written
+
+
+def analyse() -> None:
+    """Fresh planner statistics for the summary tables on PostgreSQL after they were rewritten: without them the
+    planner guesses a few rows and sorts where it should hash (the self-protection figure took 130 ms instead of
+    40 at 500,000 learners). Autovacuum would get there, but only after its own threshold of changes."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (*SUMMARY_MODELS, CompletionSummary, SummarisedModule)]
+    with connection.cursor() as cursor:
+        # Table names from the models themselves, quoted.
+        cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")  # nosec B608
 
 
 def rebuild_completions(*, log: Callable[[str], None] = lambda message: None, batch: int = 5000) -> int:
@@ -397,7 +410,8 @@ def split(start: datetime.date, end: datetime.date, centre_ids: Iterable[int]) -
         months.append(month)
         month = next_month(month)
     inside = [m for m in months if m >= start and next_month(m) - datetime.timedelta(days=1) <= end]
-    whole = Q(month__in=inside, centre_id__in=centre_ids) if inside else None
+    at_centres = Q() if every_centre_in(centre_ids) else Q(centre_id__in=centre_ids)
+    whole = Q(month__in=inside) & at_centres if inside else None
     edges = []
     for month in (m for m in months if m not in inside):
         kept, cut = [], []
@@ -430,6 +444,14 @@ def shared_reads():
         yield
     finally:
         _shared.reset(token)
+
+
+def every_centre_in(centre_ids: Iterable[int]) -> bool:
+    """Whether these ids hold every centre (the dashboard's default scope), so that a filter on them can go:
+    PostgreSQL then scans a summary table in parallel instead of looking up each of 1,000 ids in an index (twice
+    as slow at 500,000 learners). Every centre's id is read once per dashboard (`shared_reads`)."""
+    every = read(("every-centre",), lambda _shared: set(Centre.objects.values_list("pk", flat=True)))
+    return every <= set(centre_ids)
 
 
 def read(key: tuple, compute: Callable[[bool], object]) -> object:

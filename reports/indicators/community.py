@@ -41,6 +41,7 @@ from reports.indicators.base import (
     Scope,
     Tally,
     band_of,
+    in_centres,
     learner_counts,
     list_fetch,
     monthly,
@@ -310,7 +311,7 @@ class SelfProtectionSpaces:
         lesson_ids = sorted(course_selectors.topic_lesson_ids(SELF_PROTECTION_TOPIC))
         if summaries.summarised_lessons(SELF_PROTECTION_TOPIC) != lesson_ids:
             return self.figure_from_records(scope)
-        spaces = Centre.objects.filter(kind=Centre.Kind.CFS, pk__in=scope.centre_ids)
+        spaces = Centre.objects.filter(in_centres(scope, "pk"), kind=Centre.Kind.CFS)
         in_period = summary_days_in(scope)
         by_month: dict = defaultdict(set)
         for centre_id, month in in_period(SelfProtectionSummary.objects.filter(centre__in=spaces)).values_list(

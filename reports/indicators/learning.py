@@ -36,6 +36,7 @@ from reports.indicators.base import (
     band_of,
     breakdowns,
     centre_names,
+    in_centres,
     list_fetch,
     month_start,
     monthly,
@@ -63,7 +64,7 @@ class Completion(NamedTuple):
 def completion_counts(scope: Scope, module_ids: list[int] | None) -> dict[int, dict[tuple, int]]:
     """Children who completed each module (these, or every summarised one) in the scope, from the summary table:
     by module, counts keyed ("all", ""), ("sex", "m"), ("band", "10-14") and ("month", its first day)."""
-    rows = CompletionSummary.objects.filter(centre_id__in=scope.centre_ids, day__gte=scope.start, day__lte=scope.end)
+    rows = CompletionSummary.objects.filter(in_centres(scope), day__gte=scope.start, day__lte=scope.end)
     if module_ids is not None:
         rows = rows.filter(module_id__in=module_ids)
     rows = (
