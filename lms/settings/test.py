@@ -1,6 +1,8 @@
 """Test settings: fast password hashing, in-memory-friendly storage, no throttling surprises."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 from .base import *  # noqa: F403
@@ -12,11 +14,20 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A copy, so that lms.settings.base.STORAGES keeps production's hashed storage (the bench reads it).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
-MEDIA_ROOT = tempfile.mkdtemp(prefix="lms-test-media-")
-LMS_PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="lms-test-private-")
+
+
+def scratch_folder(prefix):
+    """A folder of the system's temporary space for this process alone, removed when the process ends."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+MEDIA_ROOT = scratch_folder("lms-test-media-")
+LMS_PRIVATE_MEDIA_ROOT = scratch_folder("lms-test-private-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 5
-STATIC_ROOT = tempfile.mkdtemp(prefix="lms-test-static-")
+STATIC_ROOT = scratch_folder("lms-test-static-")
 WHITENOISE_USE_FINDERS = True
 # Tests compare figures across data sets whose audit entries can reuse ids after a rollback: no caching
 # of figures (tests/reports/test_dashboard_cache.py turns it on where it is the subject). The tests' own
